@@ -1,0 +1,66 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "pieuvre",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "pieuvre", targets: ["pieuvre"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/fluent-kit", from: "1.57.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
+    ],
+    targets: [
+        // Domain types and rules. No I/O, no dependency: everything else stands on it.
+        .target(name: "PieuvreCore"),
+        // The phone catalogue: models, vendors, display names. Pure.
+        .target(name: "PhoneCatalog", dependencies: ["PieuvreCore"]),
+        // Persistence and the operations that change records (with their audit trail).
+        .target(
+            name: "PieuvreStore",
+            dependencies: [
+                "PieuvreCore", "PhoneCatalog",
+                .product(name: "FluentKit", package: "fluent-kit"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The HTTP application: REST API (later portals and /sip-ps/).
+        .target(
+            name: "PieuvreServer",
+            dependencies: [
+                "PieuvreCore", "PhoneCatalog", "PieuvreStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
+        .executableTarget(
+            name: "pieuvre",
+            dependencies: [
+                "PieuvreServer", "PieuvreStore", "PieuvreCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PieuvreCoreTests", dependencies: ["PieuvreCore"]),
+        .testTarget(name: "PhoneCatalogTests", dependencies: ["PhoneCatalog"]),
+        .testTarget(
+            name: "PieuvreServerTests",
+            dependencies: [
+                "PieuvreServer", "PieuvreStore", "PieuvreCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,40 @@
+import PieuvreCore
+
+/// The models the platform supports. Account and line-key counts: reference/yealink-snom.md §1.1, §4.
+public enum Catalogue {
+    public static let models: [PhoneModel] = [
+        PhoneModel(id: "yealink-cp920", vendor: .yealink, name: "CP920", sipAccounts: 1, lineKeys: 0),
+        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", sipAccounts: 1, lineKeys: 0),
+        PhoneModel(id: "yealink-cp860", vendor: .yealink, name: "CP860", sipAccounts: 1, lineKeys: 0),
+        PhoneModel(id: "yealink-t41p", vendor: .yealink, name: "T41P", sipAccounts: 6, lineKeys: 15),
+        PhoneModel(id: "yealink-t42g", vendor: .yealink, name: "T42G", sipAccounts: 12, lineKeys: 15),
+        PhoneModel(id: "yealink-t46g", vendor: .yealink, name: "T46G", sipAccounts: 16, lineKeys: 27),
+        PhoneModel(id: "yealink-t48g", vendor: .yealink, name: "T48G", sipAccounts: 16, lineKeys: 29),
+        PhoneModel(id: "yealink-w52p", vendor: .yealink, name: "W52P", sipAccounts: 5, lineKeys: 0),
+        PhoneModel(id: "snom-d725", vendor: .snom, name: "D725", sipAccounts: 12, lineKeys: 18),
+        PhoneModel(id: "snom-d765", vendor: .snom, name: "D765", sipAccounts: 12, lineKeys: 16),
+    ]
+
+    private static let byKey: [String: PhoneModel] = {
+        var map: [String: PhoneModel] = [:]
+        for model in models {
+            for key in [model.id, model.displayName, model.name, "\(model.vendor.rawValue) \(model.name)"] {
+                map[normalise(key)] = model
+            }
+        }
+        return map
+    }()
+
+    /// The model named by its id ("yealink-cp920") or, as people type it, its display name
+    /// ("Yealink CP920", "snom D765") in any case.
+    public static func model(named text: String, field: String = "model") throws(DomainError) -> PhoneModel {
+        if let model = byKey[normalise(text)] { return model }
+        throw .invalid(field: field, value: text, reason: "is not a model of the catalogue (\(models.map(\.id).joined(separator: ", ")))")
+    }
+
+    public static func model(id: String) -> PhoneModel? { byKey[normalise(id)] }
+
+    private static func normalise(_ s: String) -> String {
+        s.lowercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "_" }
+    }
+}

@@ -1,0 +1,55 @@
+/// A phone vendor the platform renders files for.
+public enum Vendor: String, Sendable, Codable, CaseIterable {
+    case yealink
+    case snom
+
+    public var displayName: String {
+        switch self {
+        case .yealink: return "Yealink"
+        case .snom: return "snom"
+        }
+    }
+}
+
+/// One model of the catalogue. The id is stable: it is stored with every phone and used by the API.
+public struct PhoneModel: Sendable, Hashable, Codable {
+    public let id: String
+    public let vendor: Vendor
+    /// The model's own name, as on the phone's label: "CP920", "D765".
+    public let name: String
+    /// How many SIP accounts the phone can carry.
+    public let sipAccounts: Int
+    /// Line keys (T4x desk phones); 0 for conference phones and the DECT base.
+    public let lineKeys: Int
+
+    public var displayName: String { "\(vendor.displayName) \(name)" }
+
+    enum CodingKeys: String, CodingKey { case id, vendor, name, displayName, sipAccounts, lineKeys }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(vendor, forKey: .vendor)
+        try c.encode(name, forKey: .name)
+        try c.encode(displayName, forKey: .displayName)
+        try c.encode(sipAccounts, forKey: .sipAccounts)
+        try c.encode(lineKeys, forKey: .lineKeys)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        vendor = try c.decode(Vendor.self, forKey: .vendor)
+        name = try c.decode(String.self, forKey: .name)
+        sipAccounts = try c.decode(Int.self, forKey: .sipAccounts)
+        lineKeys = try c.decode(Int.self, forKey: .lineKeys)
+    }
+
+    init(id: String, vendor: Vendor, name: String, sipAccounts: Int, lineKeys: Int) {
+        self.id = id
+        self.vendor = vendor
+        self.name = name
+        self.sipAccounts = sipAccounts
+        self.lineKeys = lineKeys
+    }
+}

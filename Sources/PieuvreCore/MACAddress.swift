@@ -1,0 +1,105 @@
+/// A phone's Ethernet address, the key by which a phone is known everywhere on the platform.
+///
+/// Stored as 12 lowercase hex digits (what Yealink puts in file names), shown with colons in
+/// capitals (what the seed's screens show). Parsing is liberal in separators, strict in meaning.
+public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The 48-bit value.
+    public let value: UInt64
+
+    public init(parsing text: String) throws(DomainError) {
+        let trimmed = text.trimmingWhitespace()
+        var digits: [UInt8] = []
+        digits.reserveCapacity(12)
+        var separators = Set<Character>()
+        for ch in trimmed {
+            if let nibble = ch.hexDigitValue {
+                digits.append(UInt8(nibble))
+            } else if ch == ":" || ch == "-" || ch == "." {
+                separators.insert(ch)
+            } else {
+                throw .invalid(field: "mac", value: text, reason: "contains '\(ch)', which is neither a hex digit nor a separator")
+            }
+        }
+        guard digits.count == 12 else {
+            throw .invalid(field: "mac", value: text, reason: "has \(digits.count) hex digits, a MAC address has 12")
+        }
+        guard separators.count <= 1, Self.groupingIsValid(trimmed, separator: separators.first) else {
+            throw .invalid(field: "mac", value: text, reason: "is not written as AA:BB:CC:DD:EE:FF, AA-BB-CC-DD-EE-FF, AABB.CCDD.EEFF or AABBCCDDEEFF")
+        }
+        let value = digits.reduce(UInt64(0)) { ($0 << 4) | UInt64($1) }
+        try self.init(value: value, original: text)
+    }
+
+    public init(value: UInt64) throws(DomainError) {
+        try self.init(value: value, original: nil)
+    }
+
+    private init(value: UInt64, original: String?) throws(DomainError) {
+        let shown = original ?? Self.colonForm(value)
+        if value == 0 {
+            throw .invalid(field: "mac", value: shown, reason: "is all zeros, which no phone has")
+        }
+        if value == 0xFFFF_FFFF_FFFF {
+            throw .invalid(field: "mac", value: shown, reason: "is the broadcast address")
+        }
+        if value > 0xFFFF_FFFF_FFFF {
+            throw .invalid(field: "mac", value: shown, reason: "is beyond the last 48-bit address")
+        }
+        if (value >> 40) & 1 == 1 {
+            throw .invalid(field: "mac", value: shown, reason: "is a multicast address (low bit of the first octet set)")
+        }
+        self.value = value
+    }
+
+    /// 12 lowercase hex digits: the storage form and the form in Yealink file names.
+    public var hex: String {
+        let s = String(value, radix: 16, uppercase: false)
+        return String(repeating: "0", count: 12 - s.count) + s
+    }
+
+    /// `80:5E:C0:02:1C:1B`: the display form of the seed's screens.
+    public var description: String { Self.colonForm(value) }
+
+    /// The address `offset` after this one, for block imports of consecutive MACs.
+    public func advanced(by offset: UInt64) throws(DomainError) -> MACAddress {
+        let (sum, overflow) = value.addingReportingOverflow(offset)
+        guard !overflow, sum <= 0xFFFF_FFFF_FFFF else {
+            throw .invalid(field: "firstMac", value: description, reason: "plus \(offset) runs past the last MAC address")
+        }
+        return try MACAddress(value: sum)
+    }
+
+    public static func < (lhs: MACAddress, rhs: MACAddress) -> Bool { lhs.value < rhs.value }
+
+    private static func colonForm(_ value: UInt64) -> String {
+        let s = String(value, radix: 16, uppercase: true)
+        let padded = String(repeating: "0", count: max(0, 12 - s.count)) + s
+        var out = ""
+        for (i, ch) in padded.enumerated() {
+            if i > 0 && i % 2 == 0 { out.append(":") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// Separators must sit where the usual notations put them: every 2 digits for `:`/`-`,
+    /// every 4 for Cisco's `.`; none at all is fine.
+    private static func groupingIsValid(_ text: String, separator: Character?) -> Bool {
+        guard let separator else { return true }
+        let groups = text.split(separator: separator, omittingEmptySubsequences: false)
+        switch separator {
+        case ":", "-": return groups.count == 6 && groups.allSatisfy { $0.count == 2 }
+        case ".": return groups.count == 3 && groups.allSatisfy { $0.count == 4 }
+        default: return false
+        }
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

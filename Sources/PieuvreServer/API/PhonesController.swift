@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import PieuvreCore
+import PieuvreStore
+
+/// Phones: registration ("Provisionner @MAC"), the phone list, batch and block import, and
+/// the administrator's changes (line, department, window).
+struct PhonesController {
+    let store: Store
+
+    /// A CSV of 100,000 phones is about 5 MB.
+    static let importLimit = 8 * 1024 * 1024
+    static let blockLimit = 10_000
+
+    func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
+        group.get("customers/:reference/phones", use: list)
+        group.post("customers/:reference/phones", use: create)
+        group.post("customers/:reference/phones/import", use: importPhones)
+        group.get("phones/:mac", use: show)
+        group.patch("phones/:mac", use: update)
+        group.delete("phones/:mac", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.require("reference")))
+    }
+
+    @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await JSONBody.read(request, context: context, allowed: ["mac", "model", "description", "sda", "department"])
+        let input = NewPhone(mac: try body.string("mac"), model: try body.string("model"), description: try body.string("description"), sda: try body.string("sda"), department: try body.string("department"))
+        guard input.mac != nil else { throw DomainError.missing(field: "mac") }
+        guard input.model != nil else { throw DomainError.missing(field: "model") }
+        let view = try await store.registerPhone(actor, reference: try context.parameters.require("reference"), input)
+        return try JSONResponse.make(view, status: .created)
+    }
+
+    @Sendable func importPhones(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let reference = try context.parameters.require("reference")
+        let contentType = (request.headers[.contentType] ?? "").lowercased()
+        let rows: [ImportRow]
+        if contentType.hasPrefix("text/csv") || contentType.hasPrefix("text/plain") {
+            let buffer = try await request.body.collect(upTo: Self.importLimit)
+            guard let text = String(validating: Data(buffer: buffer), as: UTF8.self) else {
+                throw APIError(.badRequest, "the CSV is not UTF-8 text")
+            }
+            rows = try PhoneImportFile.rows(csv: text)
+        } else if contentType.hasPrefix("application/json") {
+            let body = try await JSONBody.read(request, context: context, allowed: ["block"])
+            guard let block = try body.object("block", allowed: ["firstMac", "count", "model", "description", "sda"]) else {
+                throw DomainError.missing(field: "block")
+            }
+            rows = try PhoneImportFile.rows(
+                firstMac: try block.string("firstMac"), count: try block.int("count"), model: try block.string("model"),
+                description: try block.string("description"), sda: try block.string("sda"), limit: Self.blockLimit)
+        } else {
+            throw APIError(.unsupportedMediaType, "send text/csv (header mac,model,sda,description) or application/json {\"block\":{...}}")
+        }
+        let result = try await store.importPhones(actor, reference: reference, rows: rows)
+        return try JSONResponse.make(result, status: .created)
+    }
+
+    @Sendable func show(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponse.make(try await store.phone(actor, mac: try context.parameters.require("mac")))
+    }
+
+    @Sendable func update(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let body = try await JSONBody.read(request, context: context, allowed: ["description", "model", "sda", "department", "authenticateUntil", "authorizeNextHour"])
+        var patch = PhonePatch()
+        patch.description = try body.requiredString("description")
+        patch.model = try body.requiredString("model")
+        patch.sda = try body.nullableString("sda")
+        patch.department = try body.nullableString("department")
+        switch try body.nullableString("authenticateUntil") {
+        case .keep: break
+        case .set(nil): patch.authenticateUntil = .set(nil)
+        case let .set(text?):
+            guard let date = try? Date.ISO8601FormatStyle().parse(text) else {
+                throw DomainError.invalid(field: "authenticateUntil", value: text, reason: "is not an ISO 8601 time such as 2026-11-27T18:00:00Z")
+            }
+            patch.authenticateUntil = .set(date)
+        }
+        patch.authorizeNextHour = try body.bool("authorizeNextHour") ?? false
+        return try JSONResponse.make(try await store.updatePhone(actor, mac: try context.parameters.require("mac"), patch))
+    }
+
+    @Sendable func delete(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        try await store.deletePhone(actor, mac: try context.parameters.require("mac"))
+        return Response(status: .noContent)
+    }
+}

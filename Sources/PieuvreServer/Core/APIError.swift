@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import PieuvreCore
+
+/// An error the API reports as it is: a status and a message that names the problem.
+struct APIError: Error {
+    let status: HTTPResponse.Status
+    let message: String
+    init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+}
+
+/// The one place where errors become responses: `{"error": "..."}` with the right status.
+/// Anything unexpected is logged and answered 500 without details.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return Self.response(error.status, ["error": .string(error.message)], unauthorized: error.status == .unauthorized)
+        } catch let error as DomainError {
+            return Self.response(for: error)
+        } catch let error as HTTPError {
+            let message = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            return Self.response(error.status, ["error": .string(message)])
+        } catch let error as any HTTPResponseError {
+            let message = error.status == .contentTooLarge ? "request body is too large" : error.status.reasonPhrase
+            return Self.response(error.status, ["error": .string(message)])
+        } catch {
+            context.logger.error("unexpected error on \(request.method) \(request.uri.path): \(String(reflecting: type(of: error)))")
+            return Self.response(.internalServerError, ["error": .string("internal error")])
+        }
+    }
+
+    static func response(for error: DomainError) -> Response {
+        switch error {
+        case .invalid, .missing, .unprocessable:
+            return response(.unprocessableContent, ["error": .string(error.description)])
+        case let .duplicate(field, value):
+            return response(.conflict, ["error": .string(error.description), "field": .string(field), "value": .string(value)])
+        case .notFound:
+            return response(.notFound, ["error": .string(error.description)])
+        case .forbidden:
+            return response(.forbidden, ["error": .string(error.description)])
+        case let .importRefused(lines):
+            let entries = lines.map { JSONValue.object(["line": .number(Double($0.line)), "error": .string($0.error)]) }
+            return response(.unprocessableContent, ["error": .string(error.description), "lines": .array(entries)])
+        }
+    }
+
+    static func response(_ status: HTTPResponse.Status, _ body: [String: JSONValue], unauthorized: Bool = false) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if unauthorized { headers[.wwwAuthenticate] = "Bearer realm=\"pieuvre\"" }
+        let data = JSONValue.object(body).encoded()
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,22 @@
+import Hummingbird
+import PieuvreCore
+
+/// The per-request context: Hummingbird's core storage plus who is calling.
+public struct PieuvreRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by `BearerAuthenticator` when the request carries a valid token.
+    var actor: Actor?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        actor = nil
+    }
+
+    /// JSON bodies are small; an import has its own, larger cap.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    func requireActor() throws -> Actor {
+        guard let actor else { throw APIError(.unauthorized, "authentication required: send Authorization: Bearer <token> from POST /api/v1/sessions") }
+        return actor
+    }
+}

@@ -1,0 +1,67 @@
+import FluentKit
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+
+/// The open databases and the way to get a `Database` for a unit of work.
+///
+/// SQLite runs on one connection pinned to one event loop: SQLite has a single writer anyway,
+/// and one connection means concurrent writers queue instead of failing with SQLITE_BUSY.
+/// PostgreSQL gets a pool per event loop.
+public final class Storage: Sendable {
+    public let location: DatabaseLocation
+    let databases: Databases
+    private let pinnedLoop: (any EventLoop)?
+    private let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
+
+    public init(location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+        self.location = location
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+        databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
+        switch location {
+        case let .sqlite(path):
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            databases.use(.sqlite(.file(path)), as: .sqlite)
+            pinnedLoop = eventLoopGroup.next()
+        case let .postgres(url, schema):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            if let schema { configuration.searchPath = [schema] }
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)), as: .psql)
+            pinnedLoop = nil
+        }
+    }
+
+    /// A database handle for one unit of work.
+    public var database: any Database {
+        databases.database(logger: logger, on: pinnedLoop ?? eventLoopGroup.any())!
+    }
+
+    var sql: any SQLDatabase { database as! any SQLDatabase }
+
+    /// Creates or updates the schema. Safe to run at every start and from several nodes in turn.
+    public func migrate() async throws {
+        if case .sqlite = location {
+            // WAL lets readers (a backup, the sqlite3 shell) work while the server writes.
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
+        let migrations = Migrations()
+        migrations.add(CreateSchema())
+        let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: pinnedLoop ?? eventLoopGroup.any())
+        try await migrator.setupIfNeeded().get()
+        try await migrator.prepareBatch().get()
+    }
+
+    public func shutdown() async {
+        await databases.shutdownAsync()
+    }
+}

@@ -1,0 +1,99 @@
+import FluentKit
+import Foundation
+import PieuvreCore
+
+extension Store {
+    /// On an empty platform, creates the operator account `admin`. Returns the password when it
+    /// was drawn at random (to be printed once), nil when given or when the account exists.
+    public func bootstrapOperator(password: String?) async throws -> (created: Bool, generatedPassword: String?) {
+        if try await Account.query(on: db).filter(\.$role == Role.operator.rawValue).count() > 0 {
+            return (false, nil)
+        }
+        let chosen = try password.map { p throws(DomainError) in try FieldRules.password(p, field: "admin password") }
+        let secret = chosen ?? Secrets.password()
+        let hash = try await Secrets.hashPassword(secret, cost: passwordCost)
+        let account = Account(login: "admin", passwordHash: hash, role: Role.operator.rawValue, resellerID: nil, createdAt: clock.now)
+        try await transaction(duplicate: ("login", "admin")) { db in
+            try await account.create(on: db)
+            try await audit(db, .system, "account.create", "account", "admin", before: Optional<String>.none, after: ["login": "admin", "role": "operator"])
+        }
+        return (true, chosen == nil ? secret : nil)
+    }
+
+    public func createReseller(_ actor: Actor, name: String?, login: String?, password: String?) async throws -> ResellerView {
+        try actor.require([.operator], to: "create resellers")
+        let name = try FieldRules.text(name, field: "name")
+        let login = try FieldRules.login(login)
+        let password = try FieldRules.password(password)
+        let hash = try await Secrets.hashPassword(password, cost: passwordCost)
+        let now = clock.now
+        return try await transaction(duplicate: ("login", login)) { db in
+            let reseller = Reseller(name: name, createdAt: now)
+            try await reseller.create(on: db)
+            try await Account(login: login, passwordHash: hash, role: Role.reseller.rawValue, resellerID: reseller.id, createdAt: now).create(on: db)
+            let view = ResellerView(name: name, login: login, createdAt: now)
+            try await audit(db, actor, "reseller.create", "reseller", login, before: Optional<ResellerView>.none, after: view)
+            return view
+        }
+    }
+
+    /// Checks a login and password and opens a session. Operator and reseller accounts log in
+    /// with their login; a line's user (or the customer's administrator) with the line's number.
+    public func openSession(login: String, password: String) async throws -> SessionGrant? {
+        let login = login.trimmingCharacters(in: .whitespaces)
+        let session = APISession()
+        if let account = try await Account.query(on: db).filter(\.$login == login).first() {
+            guard try await Secrets.verifyPassword(password, hash: account.passwordHash),
+                  let role = Role(rawValue: account.role) else { return nil }
+            session.role = role.rawValue
+            session.login = account.login
+            session.$account.id = account.id
+        } else if let number = try? DirectNumber(parsing: login),
+                  let line = try await Line.query(on: db).filter(\.$sda == number.digits).first(),
+                  let hash = line.portalPasswordHash {
+            guard try await Secrets.verifyPassword(password, hash: hash) else { return nil }
+            session.role = (line.administrator ? Role.administrator : Role.user).rawValue
+            session.login = line.sda
+            session.$line.id = line.id
+        } else {
+            _ = try await Secrets.verifyPassword(password, hash: Secrets.decoyHash)
+            return nil
+        }
+        let token = Secrets.token()
+        session.tokenHash = Secrets.sha256Hex(token)
+        session.createdAt = clock.now
+        session.expiresAt = clock.now.addingTimeInterval(sessionLifetime)
+        try await session.create(on: db)
+        return SessionGrant(token: token, role: Role(rawValue: session.role)!, expiresAt: session.expiresAt)
+    }
+
+    /// The actor behind a bearer token, or nil when the token is unknown or expired.
+    public func actor(forToken token: String) async throws -> Actor? {
+        guard let session = try await APISession.query(on: db).filter(\.$tokenHash == Secrets.sha256Hex(token)).first(),
+              session.expiresAt > clock.now,
+              let role = Role(rawValue: session.role) else { return nil }
+        if let accountID = session.$account.id {
+            guard let account = try await Account.find(accountID, on: db) else { return nil }
+            return Actor(role: role, login: account.login, accountID: accountID, resellerID: account.$reseller.id)
+        }
+        if let lineID = session.$line.id {
+            guard let line = try await Line.find(lineID, on: db) else { return nil }
+            // The administrator flag may have changed since login: the line's current state decides.
+            let current: Role = line.administrator ? .administrator : .user
+            return Actor(role: current, login: line.sda, customerID: line.$customer.id, lineID: lineID)
+        }
+        return nil
+    }
+
+    public func closeSession(token: String) async throws {
+        try await APISession.query(on: db).filter(\.$tokenHash == Secrets.sha256Hex(token)).delete()
+    }
+
+    public func auditLog(_ actor: Actor, limit: Int) async throws -> [AuditEntry] {
+        try actor.require([.operator], to: "read the audit log")
+        let events = try await AuditEvent.query(on: db).sort(\.$at, .descending).limit(max(1, min(limit, 1000))).all()
+        return events.map {
+            AuditEntry(at: $0.at, actor: $0.actorLogin, role: $0.actorRole, action: $0.action, objectType: $0.objectType, object: $0.objectKey, before: $0.before, after: $0.after)
+        }
+    }
+}

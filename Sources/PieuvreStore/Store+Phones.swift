@@ -1,0 +1,132 @@
+import FluentKit
+import Foundation
+import PhoneCatalog
+import PieuvreCore
+
+extension Store {
+    public func phones(_ actor: Actor, reference: String) async throws -> [PhoneView] {
+        try actor.require([.operator, .reseller, .administrator], to: "list phones")
+        let customer = try await visibleCustomer(actor, reference, on: db)
+        let phones = try await Phone.query(on: db).filter(\.$customer.$id == customer.id!)
+            .with(\.$line).with(\.$department).sort(\.$mac).all()
+        let now = clock.now
+        return phones.map { view($0, customer: customer.reference, now: now) }
+    }
+
+    public func phone(_ actor: Actor, mac: String) async throws -> PhoneView {
+        try actor.require([.operator, .reseller, .administrator], to: "see phones")
+        let phone = try await visiblePhone(actor, mac, on: db)
+        return view(phone, customer: phone.customer.reference, now: clock.now)
+    }
+
+    /// Registers a phone ("Provisionner @MAC") and opens its provisioning window.
+    public func registerPhone(_ actor: Actor, reference: String, _ input: NewPhone) async throws -> PhoneView {
+        try actor.require([.operator, .reseller, .administrator], to: "register phones")
+        let customer = try await visibleCustomer(actor, reference, on: db)
+        let mac = try MACAddress(parsing: input.mac ?? "")
+        let model = try Catalogue.model(named: input.model ?? "")
+        let now = clock.now
+        let phone = Phone()
+        phone.mac = mac.hex
+        phone.model = model.id
+        phone.description = try FieldRules.optionalText(input.description ?? "", field: "description")
+        phone.$customer.id = customer.id!
+        try await assign(phone, sda: input.sda, department: input.department, customerID: customer.id!)
+        phone.authenticateUntil = window.openedAtRegistration(now: now)
+        phone.createdAt = now
+        let view = view(phone, customer: reference, now: now)
+        return try await transaction(duplicate: ("mac", mac.description)) { db in
+            try await phone.create(on: db)
+            try await audit(db, actor, "phone.create", "phone", mac.description, before: Optional<PhoneView>.none, after: view)
+            return view
+        }
+    }
+
+    public func updatePhone(_ actor: Actor, mac: String, _ patch: PhonePatch) async throws -> PhoneView {
+        try actor.require([.operator, .reseller, .administrator], to: "change phones")
+        let phone = try await visiblePhone(actor, mac, on: db)
+        let reference = phone.customer.reference
+        let now = clock.now
+        let before = view(phone, customer: reference, now: now)
+        if case let .set(description) = patch.description {
+            phone.description = try FieldRules.optionalText(description, field: "description")
+        }
+        if case let .set(model) = patch.model { phone.model = try Catalogue.model(named: model).id }
+        switch (patch.sda, patch.department) {
+        case (.keep, .keep): break
+        case let (.set(sda), .keep):
+            // A phone given to a line goes to the line's department, as the seed's list shows.
+            try await assign(phone, sda: sda, department: nil, customerID: phone.$customer.id)
+        case let (.keep, .set(department)):
+            try await assign(phone, department: department, customerID: phone.$customer.id)
+        case let (.set(sda), .set(department)):
+            try await assign(phone, sda: sda, department: department, customerID: phone.$customer.id)
+        }
+        if case let .set(until) = patch.authenticateUntil { phone.authenticateUntil = until }
+        if patch.authorizeNextHour { phone.authenticateUntil = window.nextHour(now: now) }
+        let after = view(phone, customer: reference, now: now)
+        try await transaction { db in
+            try await phone.save(on: db)
+            try await audit(db, actor, "phone.update", "phone", after.mac, before: before, after: after)
+        }
+        return after
+    }
+
+    public func deletePhone(_ actor: Actor, mac: String) async throws {
+        try actor.require([.operator, .reseller, .administrator], to: "delete phones")
+        let phone = try await visiblePhone(actor, mac, on: db)
+        let before = view(phone, customer: phone.customer.reference, now: clock.now)
+        try await transaction { db in
+            try await phone.delete(on: db)
+            try await audit(db, actor, "phone.delete", "phone", before.mac, before: before, after: Optional<PhoneView>.none)
+        }
+    }
+
+    /// Points a phone at a line (by number, nil for none) and a department (by name, nil for none;
+    /// when only the line is given, the line's department).
+    private func assign(_ phone: Phone, sda: String?, department: String?, customerID: UUID) async throws {
+        if let sda {
+            let number = try DirectNumber(parsing: sda)
+            guard let line = try await Line.query(on: db).filter(\.$sda == number.digits)
+                .filter(\.$customer.$id == customerID).with(\.$department).first() else {
+                throw DomainError.invalid(field: "sda", value: sda, reason: "is not a line of this customer")
+            }
+            phone.$line.id = line.id
+            phone.$line.value = line
+            if department == nil {
+                phone.$department.id = line.$department.id
+                phone.$department.value = line.$department.value ?? nil
+                return
+            }
+        } else {
+            phone.$line.id = nil
+            phone.$line.value = .some(nil)
+        }
+        try await assign(phone, department: department, customerID: customerID)
+    }
+
+    private func assign(_ phone: Phone, department: String?, customerID: UUID) async throws {
+        if let department {
+            let found = try await self.department(named: department, customerID: customerID, on: db)
+            phone.$department.id = found.id
+            phone.$department.value = found
+        } else {
+            phone.$department.id = nil
+            phone.$department.value = .some(nil)
+        }
+    }
+
+    func view(_ phone: Phone, customer reference: String, now: Date) -> PhoneView {
+        let mac = (try? MACAddress(value: UInt64(phone.mac, radix: 16) ?? 0))?.description ?? phone.mac
+        let model = Catalogue.model(id: phone.model)
+        return PhoneView(
+            mac: mac, model: phone.model, modelName: model?.displayName ?? phone.model,
+            description: phone.description, customer: reference,
+            sda: phone.$line.value??.sda, department: phone.$department.value??.name,
+            authenticateUntil: phone.authenticateUntil, authenticatedAt: phone.authenticatedAt,
+            authenticatedIP: phone.authenticatedIP, authenticatedUserAgent: phone.authenticatedUserAgent,
+            firmware: phone.firmware,
+            windowOpen: ProvisioningWindow.isOpen(until: phone.authenticateUntil, now: now),
+            createdAt: phone.createdAt)
+    }
+}

@@ -1,0 +1,111 @@
+import FluentKit
+import Foundation
+import PhoneCatalog
+import PieuvreCore
+
+/// The operations of the platform on its records. Every change goes through here, checks
+/// what the actor may see (another tenant's object is "not found"), and leaves an audit entry
+/// in the same transaction.
+public struct Store: Sendable {
+    public let storage: Storage
+    public let clock: any WallClock
+    public let window: ProvisioningWindow
+    /// bcrypt cost for portal and account passwords.
+    public let passwordCost: UInt8
+    public let sessionLifetime: TimeInterval
+
+    public init(storage: Storage, clock: any WallClock = SystemWallClock(), window: ProvisioningWindow = .init(), passwordCost: UInt8 = 10, sessionLifetime: TimeInterval = 12 * 3600) {
+        self.storage = storage
+        self.clock = clock
+        self.window = window
+        self.passwordCost = passwordCost
+        self.sessionLifetime = sessionLifetime
+    }
+
+    var db: any Database { storage.database }
+
+    /// Runs `body` in a transaction and turns a unique-index violation into the seed's duplicate
+    /// error: the index, not a prior check, decides between two simultaneous creations.
+    func transaction<T: Sendable>(duplicate: (field: String, value: String)? = nil, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        do {
+            return try await db.transaction(body)
+        } catch let error as any DatabaseError where error.isConstraintFailure {
+            if let duplicate { throw DomainError.duplicate(field: duplicate.field, value: duplicate.value) }
+            throw DomainError.unprocessable("the change conflicts with existing records")
+        }
+    }
+
+    func audit(_ db: any Database, _ actor: Actor, _ action: String, _ type: String, _ key: String, before: (some Encodable)?, after: (some Encodable)?) async throws {
+        let event = AuditEvent()
+        event.at = clock.now
+        event.actorLogin = actor.login
+        event.actorRole = actor.role.rawValue
+        event.action = action
+        event.objectType = type
+        event.objectKey = key
+        event.before = before.map(Self.json)
+        event.after = after.map(Self.json)
+        try await event.create(on: db)
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+
+    // MARK: tenant scoping
+
+    /// The customer with this reference, if the actor may see it; otherwise "not found".
+    func visibleCustomer(_ actor: Actor, _ reference: String, on db: any Database) async throws -> Customer {
+        let notFound = DomainError.notFound(what: "customer", key: reference)
+        guard let customer = try await Customer.query(on: db).filter(\.$reference == reference).with(\.$reseller).first() else {
+            throw notFound
+        }
+        guard Self.canSee(actor, customerID: customer.id!, resellerID: customer.$reseller.id) else { throw notFound }
+        return customer
+    }
+
+    static func canSee(_ actor: Actor, customerID: UUID, resellerID: UUID) -> Bool {
+        switch actor.role {
+        case .operator: return true
+        case .reseller: return actor.resellerID == resellerID
+        case .administrator: return actor.customerID == customerID
+        case .user: return false
+        }
+    }
+
+    func visibleLine(_ actor: Actor, _ sda: String, on db: any Database) async throws -> Line {
+        let notFound = DomainError.notFound(what: "line", key: sda)
+        let number = (try? DirectNumber(parsing: sda).digits) ?? sda
+        guard let line = try await Line.query(on: db).filter(\.$sda == number).with(\.$customer).with(\.$department).first() else {
+            throw notFound
+        }
+        if actor.role == .user {
+            guard actor.lineID == line.id else { throw notFound }
+        } else {
+            guard Self.canSee(actor, customerID: line.$customer.id, resellerID: line.customer.$reseller.id) else { throw notFound }
+        }
+        return line
+    }
+
+    func visiblePhone(_ actor: Actor, _ macText: String, on db: any Database) async throws -> Phone {
+        let notFound = DomainError.notFound(what: "phone", key: macText)
+        guard let mac = try? MACAddress(parsing: macText) else { throw notFound }
+        guard let phone = try await Phone.query(on: db).filter(\.$mac == mac.hex)
+            .with(\.$customer).with(\.$line).with(\.$department).first() else {
+            throw notFound
+        }
+        guard Self.canSee(actor, customerID: phone.$customer.id, resellerID: phone.customer.$reseller.id) else { throw notFound }
+        return phone
+    }
+
+    func department(named name: String, customerID: UUID, on db: any Database) async throws -> Department {
+        guard let department = try await Department.query(on: db)
+            .filter(\.$customer.$id == customerID).filter(\.$name == name).first() else {
+            throw DomainError.invalid(field: "department", value: name, reason: "is not a department of this customer")
+        }
+        return department
+    }
+}

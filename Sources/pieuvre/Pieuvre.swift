@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Pieuvre: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pieuvre",
+        abstract: "Phone provisioning for a hosted-telephony platform.",
+        subcommands: [Serve.self, Migrate.self, Demo.self],
+        defaultSubcommand: Serve.self
+    )
+}

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Hummingbird
+import PieuvreServer
+import PieuvreStore
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (API and, as they come, portals, /sip-ps/, TFTP).")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Address to listen on. Env: PIEUVRE_HTTP_HOST (default 0.0.0.0).")
+    var httpHost: String?
+
+    @Option(name: .long, help: "HTTP port; 0 picks a free one. Env: PIEUVRE_HTTP_PORT (default 8080).")
+    var httpPort: Int?
+
+    @Option(name: .long, help: "Public base URL phones and people reach, e.g. https://portail.example.fr/. Env: PIEUVRE_PUBLIC_URL.")
+    var publicURL: String?
+
+    @Option(name: .long, help: "Password of the operator account 'admin' created on first start. Env: PIEUVRE_ADMIN_PASSWORD (default: random, printed once).")
+    var adminPassword: String?
+
+    func run() async throws {
+        let logger = common.logger("pieuvre")
+        let port = try Environment.int(httpPort, "PIEUVRE_HTTP_PORT", flag: "http-port") ?? 8080
+        guard (0...65535).contains(port) else { throw ValidationError("--http-port must be between 0 and 65535, not \(port)") }
+        let store = try await common.openStore(logger: logger)
+        let bootstrap = try await store.bootstrapOperator(password: Environment.value(adminPassword, "PIEUVRE_ADMIN_PASSWORD"))
+        if bootstrap.created {
+            if let generated = bootstrap.generatedPassword {
+                // Printed once on the terminal, not logged: logs are kept and shipped.
+                print("Created the operator account: login 'admin', password '\(generated)'. It is shown only this once.")
+            } else {
+                logger.notice("created the operator account 'admin' with the password from PIEUVRE_ADMIN_PASSWORD")
+            }
+        }
+        let configuration = ServerConfiguration(
+            host: Environment.value(httpHost, "PIEUVRE_HTTP_HOST") ?? "0.0.0.0",
+            port: port,
+            publicURL: Environment.value(publicURL, "PIEUVRE_PUBLIC_URL"))
+        let app = buildApplication(configuration: configuration, store: store, logger: logger)
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply database migrations and exit.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let logger = common.logger("pieuvre")
+        let store = try await common.openStore(logger: logger)
+        await store.storage.shutdown()
+        print("migrations applied to \(store.storage.location)")
+    }
+}

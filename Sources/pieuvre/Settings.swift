@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Logging
+import PieuvreCore
+import PieuvreStore
+
+/// Options shared by every subcommand. Each flag has an environment variable; the flag wins.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Data directory; holds the SQLite database by default. Env: PIEUVRE_DATA_DIR (default ./data).")
+    var dataDir: String?
+
+    @Option(name: .long, help: "sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB. Env: PIEUVRE_DATABASE_URL (default: SQLite file in the data directory).")
+    var databaseURL: String?
+
+    @Option(name: .long, help: "Provisioning window after registration, in hours. Env: PIEUVRE_WINDOW_HOURS (default 48).")
+    var windowHours: Int?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error. Env: PIEUVRE_LOG_LEVEL (default info).")
+    var logLevel: String?
+
+    var resolvedDataDir: String { Environment.value(dataDir, "PIEUVRE_DATA_DIR") ?? "./data" }
+
+    func location() throws -> DatabaseLocation {
+        try DatabaseLocation(url: Environment.value(databaseURL, "PIEUVRE_DATABASE_URL"), dataDirectory: resolvedDataDir)
+    }
+
+    func window() throws -> ProvisioningWindow {
+        let hours = try Environment.int(windowHours, "PIEUVRE_WINDOW_HOURS", flag: "window-hours") ?? ProvisioningWindow.defaultHours
+        guard (1...24 * 365).contains(hours) else { throw ValidationError("--window-hours must be between 1 and 8760, not \(hours)") }
+        return ProvisioningWindow(hours: hours)
+    }
+
+    func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = Environment.value(logLevel, "PIEUVRE_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return logger
+    }
+
+    /// Opens the database, applies migrations, and hands back the store.
+    func openStore(logger: Logger) async throws -> Store {
+        let location = try location()
+        let storage = try Storage(location: location, logger: logger)
+        do {
+            try await storage.migrate()
+        } catch {
+            await storage.shutdown()
+            throw error
+        }
+        logger.info("database ready", metadata: ["database": "\(location)"])
+        return Store(storage: storage, window: try window())
+    }
+}
+
+enum Environment {
+    static func value(_ flag: String?, _ name: String) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        if let env = ProcessInfo.processInfo.environment[name], !env.isEmpty { return env }
+        return nil
+    }
+
+    static func int(_ flag: Int?, _ name: String, flag flagName: String) throws -> Int? {
+        if let flag { return flag }
+        guard let text = value(nil, name) else { return nil }
+        guard let number = Int(text) else { throw ValidationError("\(name) must be a whole number, not '\(text)'") }
+        return number
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// Bad input gets a 4xx that names the problem: never a 500, never partial data.
+@Suite struct RobustnessAPITests {
+    @Test(arguments: TestDatabase.all)
+    func malformedBodiesAreRefusedClearly(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let reseller = try await p.reseller()
+            let cases: [(String, String)] = [
+                ("{not json", "the body is not valid JSON"),
+                ("[1,2]", "the body must be a JSON object, not an array"),
+                ("", "a JSON object body is expected"),
+                (#"{"companyName":42}"#, "field 'companyName' must be a string, not a number"),
+                (#"{"companyName":"A","colour":"red"}"#, "unknown field 'colour'; accepted: address, city, companyName, postalCode, reference, siret"),
+            ]
+            for (body, message) in cases {
+                let reply = try await p.call(.post, "/api/v1/customers", token: reseller, body: body, contentType: "application/json")
+                #expect(reply.status == .badRequest, "\(body) → \(reply)")
+                #expect(reply.error == message)
+                #expect(reply.headers[.contentType]?.hasPrefix("application/json") == true)
+            }
+            let huge = "{\"companyName\":\"" + String(repeating: "a", count: 200_000) + "\"}"
+            let tooLarge = try await p.call(.post, "/api/v1/customers", token: reseller, body: huge, contentType: "application/json")
+            #expect(tooLarge.status == .contentTooLarge)
+            #expect(tooLarge.error == "request body is too large")
+            let bool = try await p.call(.post, "/api/v1/customers/10000/lines", token: reseller, json: #"{"sda":"0970711111","name":"x","administrator":"yes"}"#)
+            #expect(bool.status == .badRequest)
+            #expect(bool.error == "field 'administrator' must be true or false, not a string")
+            #expect(try await p.call(.get, "/api/v1/customers", token: reseller).json.array.isEmpty)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func unknownRoutesAndObjectsAnswer404(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let op = try await p.operatorToken()
+            let route = try await p.call(.get, "/api/v1/nothing-here", token: op)
+            #expect(route.status == .notFound)
+            #expect(route.error != nil)
+            #expect(try await p.call(.get, "/api/v1/phones/not-a-mac", token: op).status == .notFound)
+            #expect(try await p.call(.get, "/api/v1/lines/12", token: op).status == .notFound)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func rolesAreEnforced(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let reseller = try await p.reseller()
+            let asReseller = try await p.call(.post, "/api/v1/resellers", token: reseller, json: #"{"name":"X","login":"xxx","password":"xxxxxxxx"}"#)
+            #expect(asReseller.status == .forbidden)
+            #expect(asReseller.error == "a reseller may not create resellers")
+            #expect(try await p.call(.get, "/api/v1/audit", token: reseller).status == .forbidden)
+            let dupLogin = try await p.call(.post, "/api/v1/resellers", token: try await p.operatorToken(), json: #"{"name":"X","login":"expert","password":"xxxxxxxx"}"#)
+            #expect(dupLogin.status == .conflict)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+"""Starts the real `pieuvre` binary for end-to-end tests and talks to it with curl."""
+import json
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+BIN = os.environ.get("PIEUVRE_BIN", os.path.join(os.path.dirname(__file__), "../../.build/debug/pieuvre"))
+
+
+class Server:
+    def __init__(self, data_dir, env=None, args=()):
+        self.data_dir = data_dir
+        environment = dict(os.environ)
+        environment.pop("PIEUVRE_DATABASE_URL", None)
+        environment.update(env or {})
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--http-host", "127.0.0.1", "--http-port", "0", "--data-dir", data_dir, *args],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, text=True)
+        self.output = []
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            self.output.append(line)
+            match = re.search(r"url=http://127\.0\.0\.1:(\d+)/", line)
+            if match:
+                self.port = int(match.group(1))
+                return
+        self.proc.kill()
+        raise RuntimeError("pieuvre did not start:\n" + "".join(self.output))
+
+    @property
+    def base(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            rest, _ = self.proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rest, _ = self.proc.communicate()
+        self.output.append(rest or "")
+        return self.proc.returncode
+
+
+def curl(method, url, token=None, body=None, content_type="application/json"):
+    """One HTTP exchange through the real curl client; returns (status, parsed JSON or text)."""
+    cmd = ["curl", "-sS", "-X", method, "-o", "-", "-w", "\n%{http_code}", url]
+    if token:
+        cmd += ["-H", f"Authorization: Bearer {token}"]
+    if body is not None:
+        cmd += ["-H", f"Content-Type: {content_type}", "--data-binary", "@-"]
+    result = subprocess.run(cmd, input=body if isinstance(body, str) else (json.dumps(body) if body is not None else None),
+                            capture_output=True, text=True, check=True)
+    text, _, status = result.stdout.rpartition("\n")
+    try:
+        return int(status), json.loads(text)
+    except ValueError:
+        return int(status), text
+
+
+def login(base, user, password):
+    status, reply = curl("POST", f"{base}/api/v1/sessions", body={"login": user, "password": password})
+    assert status == 201, reply
+    return reply["token"]
+
+
+@pytest.fixture
+def data_dir():
+    with tempfile.TemporaryDirectory(prefix="pieuvre-e2e-") as d:
+        yield d

@@ -1,0 +1,138 @@
+"""The `pieuvre` executable as a newcomer runs it: SQLite in a data directory, nothing else."""
+import os
+import re
+import subprocess
+
+import yaml
+from openapi_spec_validator import validate
+
+from conftest import BIN, Server, curl, login
+
+
+def run(*args, env=None):
+    environment = dict(os.environ)
+    environment.pop("PIEUVRE_DATABASE_URL", None)
+    environment.update(env or {})
+    return subprocess.run([BIN, *args], capture_output=True, text=True, env=environment, timeout=120)
+
+
+def test_first_start_creates_admin_with_a_random_password_printed_once(data_dir):
+    server = Server(data_dir)
+    try:
+        printed = "".join(server.output)
+        match = re.search(r"login 'admin', password '([^']+)'", printed)
+        assert match, printed
+        token = login(server.base, "admin", match.group(1))
+        status, models = curl("GET", f"{server.base}/api/v1/models", token=token)
+        assert status == 200 and len(models) == 10
+        assert os.path.exists(os.path.join(data_dir, "pieuvre.sqlite")), "the embedded default is SQLite in the data directory"
+    finally:
+        assert server.stop() == 0, "SIGTERM stops the server gracefully"
+    again = Server(data_dir)
+    try:
+        assert "password '" not in "".join(again.output), "the password is printed on the first start only"
+    finally:
+        again.stop()
+
+
+def test_admin_password_from_the_environment_and_no_secret_in_logs(data_dir):
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "env-admin-pass", "PIEUVRE_LOG_LEVEL": "debug"})
+    try:
+        token = login(server.base, "admin", "env-admin-pass")
+        status, _ = curl("POST", f"{server.base}/api/v1/resellers", token=token,
+                         body={"name": "Expert Produits", "login": "expert", "password": "reseller-secret"})
+        assert status == 201
+        reseller = login(server.base, "expert", "reseller-secret")
+        status, customer = curl("POST", f"{server.base}/api/v1/customers", token=reseller,
+                                body={"companyName": "OPENIP", "siret": "48285833900021", "address": "37-39, rue de Neuilly",
+                                      "postalCode": "92110", "city": "Clichy"})
+        assert status == 201 and customer["reference"] == "10000"
+        status, line = curl("POST", f"{server.base}/api/v1/customers/10000/lines", token=reseller,
+                            body={"sda": "0970711111", "name": "Utilisateur Full Meta Test - 1",
+                                  "portalPassword": "portal-secret", "sipPassword": "sip-secret-42"})
+        assert status == 201, line
+    finally:
+        assert server.stop() == 0
+    logs = "".join(server.output)
+    for secret in ["env-admin-pass", "reseller-secret", "portal-secret", "sip-secret-42", reseller]:
+        assert secret not in logs
+
+
+def test_demo_loads_the_seed_and_prints_logins(data_dir):
+    env = {"PIEUVRE_DATA_DIR": data_dir, "PIEUVRE_ADMIN_PASSWORD": "demo-admin-pass"}
+    demo = run("demo", env=env)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    match = re.search(r"reseller\s+expert\s+(\S+)", demo.stdout)
+    admin_line = re.search(r"administrator\s+0970711111\s+(\S+)", demo.stdout)
+    assert match and admin_line, demo.stdout
+    second = run("demo", env=env)
+    assert second.returncode == 0 and "already loaded" in second.stdout
+
+    server = Server(data_dir)
+    try:
+        reseller = login(server.base, "expert", match.group(1))
+        status, sheet = curl("GET", f"{server.base}/api/v1/customers/10000", token=reseller)
+        assert status == 200
+        assert (sheet["companyName"], sheet["siret"], sheet["city"], sheet["reseller"]) == ("OPENIP", "48285833900021", "Clichy", "Expert Produits")
+        status, phones = curl("GET", f"{server.base}/api/v1/customers/10000/phones", token=reseller)
+        by_mac = {p["mac"]: p for p in phones}
+        assert by_mac["80:5E:C0:02:1C:1B"]["model"] == "yealink-cp920"
+        assert by_mac["80:5E:C0:02:1C:1B"]["sda"] == "0970192349"
+        assert by_mac["00:15:65:7A:1D:B8"]["department"] == "St_Avertin"
+        assert len(phones) == 10
+        admin = login(server.base, "0970711111", admin_line.group(1))
+        status, lines = curl("GET", f"{server.base}/api/v1/customers/10000/lines", token=admin)
+        assert status == 200
+        first = next(l for l in lines if l["sda"] == "0970711111")
+        assert first["name"] == "Utilisateur Full Meta Test - 1" and first["administrator"] is True
+        status, reply = curl("POST", f"{server.base}/api/v1/customers/10000/phones", token=reseller,
+                             body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920", "sda": "0970192349"})
+        assert status == 409 and reply == {"error": "An attempt has been made to create a duplicate object.", "field": "mac", "value": "80:5E:C0:02:1C:1B"}
+    finally:
+        server.stop()
+
+
+def test_openapi_document_is_valid_openapi_3_1(data_dir):
+    server = Server(data_dir)
+    try:
+        status, text = curl("GET", f"{server.base}/api/v1/openapi.yaml")
+        assert status == 200
+        document = yaml.safe_load(text)
+        validate(document)
+        assert document["openapi"] == "3.1.0"
+    finally:
+        server.stop()
+
+
+def test_migrate_and_bad_configuration(data_dir):
+    migrated = run("migrate", "--data-dir", data_dir)
+    assert migrated.returncode == 0 and "migrations applied" in migrated.stdout
+    bad = run("migrate", env={"PIEUVRE_DATABASE_URL": "mysql://nope"})
+    assert bad.returncode != 0
+    assert "database-url 'mysql://nope' is neither" in bad.stdout + bad.stderr
+    port = run("serve", "--data-dir", data_dir, "--http-port", "70000")
+    assert port.returncode != 0 and "--http-port must be between 0 and 65535" in port.stdout + port.stderr
+
+
+if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
+    # Defined only when CI (or you) points the suite at a PostgreSQL server: nothing is skipped.
+    def test_serve_and_demo_on_postgresql(data_dir):
+        import uuid
+        base_url = os.environ["PIEUVRE_TEST_DATABASE_URL"]
+        name = "pieuvre_e2e_" + uuid.uuid4().hex[:12]
+        subprocess.run(["psql", base_url, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+        url = base_url.rsplit("/", 1)[0] + "/" + name
+        try:
+            demo = run("demo", env={"PIEUVRE_DATABASE_URL": url, "PIEUVRE_DATA_DIR": data_dir})
+            assert demo.returncode == 0, demo.stdout + demo.stderr
+            password = re.search(r"reseller\s+expert\s+(\S+)", demo.stdout).group(1)
+            server = Server(data_dir, env={"PIEUVRE_DATABASE_URL": url})
+            try:
+                reseller = login(server.base, "expert", password)
+                status, phones = curl("GET", f"{server.base}/api/v1/customers/10000/phones", token=reseller)
+                assert status == 200 and len(phones) == 10
+                assert not os.path.exists(os.path.join(data_dir, "pieuvre.sqlite")), "PostgreSQL was used, not the SQLite default"
+            finally:
+                assert server.stop() == 0
+        finally:
+            subprocess.run(["psql", base_url, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
