@@ -22,7 +22,11 @@ public final class Storage: Sendable {
 
     public init(location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
         self.location = location
-        self.logger = logger
+        // FluentKit logs every query with its bound values at debug level, and those values
+        // include SIP passwords and hashes: the database never logs below info.
+        var quiet = logger
+        if quiet.logLevel < .info { quiet.logLevel = .info }
+        self.logger = quiet
         self.eventLoopGroup = eventLoopGroup
         databases = Databases(threadPool: NIOThreadPool.singleton, on: eventLoopGroup)
         switch location {

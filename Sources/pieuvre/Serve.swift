@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import PieuvreServer
 import PieuvreStore
@@ -29,7 +30,8 @@ struct Serve: AsyncParsableCommand {
         if bootstrap.created {
             if let generated = bootstrap.generatedPassword {
                 // Printed once on the terminal, not logged: logs are kept and shipped.
-                print("Created the operator account: login 'admin', password '\(generated)'. It is shown only this once.")
+                // Written unbuffered so it shows before the server's first log line, even in a pipe.
+                FileHandle.standardOutput.write(Data("Created the operator account: login 'admin', password '\(generated)'. It is shown only this once.\n".utf8))
             } else {
                 logger.notice("created the operator account 'admin' with the password from PIEUVRE_ADMIN_PASSWORD")
             }
