@@ -1,0 +1,113 @@
+import PieuvreCore
+
+/// The SIP account of the line a phone is assigned to, as the phone must be told it.
+public struct SIPAccount: Sendable, Equatable {
+    public var number: String
+    public var authName: String
+    public var password: String
+    public var displayName: String
+    public var label: String
+
+    public init(number: String, authName: String, password: String, displayName: String, label: String) {
+        self.number = number
+        self.authName = authName
+        self.password = password
+        self.displayName = displayName
+        self.label = label
+    }
+}
+
+/// What the operator's platform looks like from a phone: where to register, where to fetch.
+public struct PlatformProfile: Sendable, Equatable {
+    /// The `/sip-ps/` directory URL, ending in `/`.
+    public var provisioningURL: String
+    public var sipDomain: String
+    /// `host[:port]` of the outbound proxy, if the platform has one.
+    public var sipProxy: String?
+
+    public init(provisioningURL: String, sipDomain: String, sipProxy: String?) {
+        self.provisioningURL = provisioningURL.hasSuffix("/") ? provisioningURL : provisioningURL + "/"
+        self.sipDomain = sipDomain
+        self.sipProxy = sipProxy
+    }
+}
+
+/// Everything a renderer needs for one phone's device file. Renderers are pure functions of it.
+public struct DeviceProfile: Sendable, Equatable {
+    public var model: PhoneModel
+    public var mac: MACAddress
+    /// nil for a phone assigned to no line: its file carries no account.
+    public var account: SIPAccount?
+    public var platform: PlatformProfile
+    /// The per-device provisioning credentials the phone presents on later fetches.
+    public var deviceUsername: String
+    public var devicePassword: String
+    /// Password of the phone's own web page (`admin`).
+    public var webAdminPassword: String
+    /// Effective settings by neutral key (see `SettingsCatalogue`).
+    public var settings: [String: String]
+
+    public init(model: PhoneModel, mac: MACAddress, account: SIPAccount?, platform: PlatformProfile, deviceUsername: String, devicePassword: String, webAdminPassword: String, settings: [String: String]) {
+        self.model = model
+        self.mac = mac
+        self.account = account
+        self.platform = platform
+        self.deviceUsername = deviceUsername
+        self.devicePassword = devicePassword
+        self.webAdminPassword = webAdminPassword
+        self.settings = settings
+    }
+
+    func setting(_ key: String) -> String {
+        settings[key] ?? SettingsCatalogue.definition(key)?.defaultValue ?? ""
+    }
+
+    func flag(_ key: String) -> Bool { setting(key) == "1" }
+}
+
+/// A rendered phone file: its bytes and the MIME type to serve it with.
+public struct RenderedFile: Sendable, Equatable {
+    public let bytes: [UInt8]
+    public let contentType: String
+
+    public init(_ text: String, contentType: String) {
+        self.bytes = Array(text.utf8)
+        self.contentType = contentType
+    }
+}
+
+/// The vendor's renderer for a model.
+public enum Renderer {
+    public static func common(model: PhoneModel, platform: PlatformProfile, settings: [String: String]) -> RenderedFile {
+        switch model.vendor {
+        case .yealink: return YealinkRenderer.common(model: model, platform: platform, settings: settings)
+        case .snom: return SnomRenderer.common(model: model, platform: platform, settings: settings)
+        }
+    }
+
+    public static func device(_ profile: DeviceProfile) -> RenderedFile {
+        switch profile.model.vendor {
+        case .yealink: return YealinkRenderer.device(profile)
+        case .snom: return SnomRenderer.device(profile)
+        }
+    }
+}
+
+/// Time-zone facts both renderers need: the UTC offset in winter and the DST rule.
+struct TimeZoneRule {
+    let yealinkOffset: String
+    let yealinkName: String
+    let snomName: String
+    let dst: Bool
+
+    static func of(_ name: String) -> TimeZoneRule {
+        switch name {
+        case "Europe/London": return .init(yealinkOffset: "0", yealinkName: "United Kingdom(London)", snomName: "GBR-0", dst: true)
+        case "Europe/Brussels": return .init(yealinkOffset: "+1", yealinkName: "Belgium(Brussels)", snomName: "BEL+1", dst: true)
+        case "Europe/Zurich": return .init(yealinkOffset: "+1", yealinkName: "Switzerland(Bern)", snomName: "CHE+1", dst: true)
+        case "America/Martinique": return .init(yealinkOffset: "-4", yealinkName: "Martinique", snomName: "MTQ-4", dst: false)
+        case "Indian/Reunion": return .init(yealinkOffset: "+4", yealinkName: "Reunion", snomName: "REU+4", dst: false)
+        default: return .init(yealinkOffset: "+1", yealinkName: "France(Paris)", snomName: "FRA+1", dst: true)
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import PieuvreCore
+
+/// A file name a phone asks for under `/sip-ps/` (or over TFTP), and what it means.
+/// Names are never mapped to the file system: anything not recognised here is not found.
+public enum ProvisioningPath: Sendable, Equatable {
+    /// `y000000000000.boot`: the common boot file, the same name for every Yealink model.
+    case yealinkBoot
+    /// `<mac>.boot`: answered 404 on purpose, so the phone reads the common boot file
+    /// (a MAC boot file stops the phone from fetching the other files, reference §1.2).
+    case yealinkMACBoot(MACAddress)
+    /// `y0000000000XX.cfg`: a model's common file, no secret in it.
+    case common(PhoneModel)
+    /// `<mac>.cfg` or `snomD765-<MAC>.htm`: the device file with the line's account.
+    case device(MACAddress)
+    /// Files Pieuvre does not provide (`<mac>-local.cfg`, `<mac>-contact.xml`, `*.enc`).
+    case notProvided(MACAddress?)
+
+    public static let maxNameLength = 128
+
+    public init?(fileName: String) {
+        guard !fileName.isEmpty, fileName.utf8.count <= Self.maxNameLength,
+              fileName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }
+        let name = fileName.lowercased()
+        if name == "y000000000000.boot" { self = .yealinkBoot; return }
+        if name.hasPrefix("y0000000000"), name.hasSuffix(".cfg"), name.count == 17 {
+            let code = String(name.dropFirst(11).prefix(2))
+            guard let model = Catalogue.model(yealinkCode: code) else { return nil }
+            self = .common(model)
+            return
+        }
+        if name.hasSuffix(".enc") { self = .notProvided(Self.mac(in: name)); return }
+        if name.hasPrefix("snom"), name.hasSuffix(".htm") {
+            let stem = name.dropFirst(4).dropLast(4)
+            let parts = stem.split(separator: "-", maxSplits: 1)
+            guard let model = Catalogue.model(vendor: .snom, token: String(parts[0])) else { return nil }
+            if parts.count == 1 { self = .common(model); return }
+            guard let mac = Self.hexMAC(parts[1]) else { return nil }
+            self = .device(mac)
+            return
+        }
+        guard name.count >= 16, let mac = Self.hexMAC(name.prefix(12)) else { return nil }
+        switch name.dropFirst(12) {
+        case ".cfg": self = .device(mac)
+        case ".boot": self = .yealinkMACBoot(mac)
+        case "-local.cfg", "-contact.xml": self = .notProvided(mac)
+        default: return nil
+        }
+    }
+
+    public var mac: MACAddress? {
+        switch self {
+        case .yealinkBoot, .common: return nil
+        case let .yealinkMACBoot(mac), let .device(mac): return mac
+        case let .notProvided(mac): return mac
+        }
+    }
+
+    private static func hexMAC(_ text: some StringProtocol) -> MACAddress? {
+        guard text.count == 12, text.allSatisfy(\.isHexDigit) else { return nil }
+        return try? MACAddress(parsing: String(text))
+    }
+
+    private static func mac(in name: String) -> MACAddress? { hexMAC(name.prefix(12)) }
+}

@@ -1,0 +1,180 @@
+import PieuvreCore
+
+/// snom D7xx XML settings (reference §4.3): `snom725.htm` / `snomD765.htm` for the model and
+/// `snomD765-<MAC>.htm` for the device. Pure and byte-stable like the Yealink renderer.
+public enum SnomRenderer {
+    static func common(model: PhoneModel, platform: PlatformProfile, settings: [String: String]) -> RenderedFile {
+        var out = XML()
+        out.open("settings")
+        out.open("phone-settings", #" e="2""#)
+        out.setting("setting_server", platform.provisioningURL, perm: "R")
+        out.setting("settings_refresh_timer", String((Int(settings["provisioning.repeatMinutes"] ?? "1440") ?? 1440) * 60), perm: "R")
+        out.setting("update_policy", "auto_update", perm: "R")
+        out.setting("provisioning_order", "dhcp:stop redirection:stop", perm: "R")
+        timeAndLanguage(&out, settings)
+        out.close("phone-settings")
+        out.close("settings")
+        return out.file
+    }
+
+    static func device(_ p: DeviceProfile) -> RenderedFile {
+        var out = XML()
+        out.open("settings")
+        out.open("phone-settings", #" e="2""#)
+        out.setting("setting_server", p.platform.provisioningURL, perm: "R")
+        out.setting("settings_refresh_timer", String((Int(p.setting("provisioning.repeatMinutes")) ?? 1440) * 60), perm: "R")
+        out.setting("http_client_user", p.deviceUsername, perm: "R")
+        out.setting("http_client_pass", p.devicePassword, perm: "R")
+        out.setting("http_user", "admin", perm: "R")
+        out.setting("http_pass", p.webAdminPassword, perm: "R")
+        timeAndLanguage(&out, p.settings)
+        out.setting("time_24_format", p.setting("preferences.timeFormat") == "12h" ? "off" : "on", perm: "")
+        out.setting("date_us_format", p.setting("preferences.dateFormat") == "MM/DD/YY" ? "on" : "off", perm: "")
+        if let account = p.account {
+            let domain = p.platform.sipDomain + (p.setting("sip.port") == "5060" ? "" : ":\(p.setting("sip.port"))")
+            out.setting("user_active", "on", idx: 1, perm: "R")
+            out.setting("user_realname", p.setting("line.1.displayName").isEmpty ? account.displayName : p.setting("line.1.displayName"), idx: 1, perm: "R")
+            out.setting("user_idle_text", p.setting("line.1.label").isEmpty ? account.label : p.setting("line.1.label"), idx: 1, perm: "R")
+            out.setting("user_name", account.number, idx: 1, perm: "R")
+            out.setting("user_pname", account.authName, idx: 1, perm: "R")
+            out.setting("user_pass", account.password, idx: 1, perm: "R")
+            out.setting("user_host", domain, idx: 1, perm: "R")
+            if let proxy = p.platform.sipProxy {
+                out.setting("user_outbound", "\(proxy);transport=\(p.setting("sip.transport"))", idx: 1, perm: "R")
+            }
+            out.setting("user_expiry", p.setting("sip.registrationExpires"), idx: 1, perm: "R")
+            out.setting("user_mailbox", p.setting("voicemail.number"), idx: 1, perm: "R")
+            out.setting("user_ringer", p.setting("preferences.ringtone").replacingOccurrences(of: "Ring", with: "Ringer"), idx: 1, perm: "")
+            out.setting("record_missed_calls", onOff(p.setting("features.callLog.missed")), idx: 1, perm: "")
+            out.setting("fwd_all_enabled", onOff(p.setting("features.forward.always.enabled")), idx: 1, perm: "")
+            out.setting("fwd_all_target", p.setting("features.forward.always.target"), idx: 1, perm: "")
+            out.setting("fwd_busy_enabled", onOff(p.setting("features.forward.busy.enabled")), idx: 1, perm: "")
+            out.setting("fwd_busy_target", p.setting("features.forward.busy.target"), idx: 1, perm: "")
+            out.setting("fwd_time_enabled", onOff(p.setting("features.forward.noAnswer.enabled")), idx: 1, perm: "")
+            out.setting("fwd_time_target", p.setting("features.forward.noAnswer.target"), idx: 1, perm: "")
+            out.setting("fwd_time_secs", String((Int(p.setting("features.forward.noAnswer.rings")) ?? 2) * 6), idx: 1, perm: "")
+        } else {
+            out.setting("user_active", "off", idx: 1, perm: "R")
+        }
+        out.setting("dnd_mode", onOff(p.setting("features.dnd.enabled")), perm: "")
+        out.setting("record_dialed_calls", onOff(p.setting("features.callLog.save")), perm: "")
+        out.setting("record_received_calls", onOff(p.setting("features.callLog.save")), perm: "")
+        out.setting("mwi_notification", p.setting("notifications.popup.voicemail") == "0" ? "silent" : "reminder", perm: "")
+        for n in 1...4 {
+            out.setting("gui_fkey\(n)", softKey(p, n), perm: "")
+        }
+        out.close("phone-settings")
+        if p.model.lineKeys > 0 {
+            out.open("functionKeys", #" e="2""#)
+            for n in 1...p.model.lineKeys {
+                let type = p.setting("keys.line.\(n).type")
+                let value = p.setting("keys.line.\(n).value")
+                out.element("fkey", function(type, value, p), attributes: [("idx", String(n - 1)), ("context", type == "line" ? "1" : "active"), ("label", p.setting("keys.line.\(n).label")), ("perm", "R")])
+            }
+            out.close("functionKeys")
+        }
+        out.close("settings")
+        return out.file
+    }
+
+    private static func timeAndLanguage(_ out: inout XML, _ settings: [String: String]) {
+        let zone = TimeZoneRule.of(settings["preferences.timeZone"] ?? "Europe/Paris")
+        let language = settings["preferences.language"] ?? "French"
+        out.setting("language", snomLanguage(language), perm: "")
+        out.setting("web_language", snomLanguage(language), perm: "")
+        out.setting("timezone", zone.snomName, perm: "")
+        out.setting("ntp_server", settings["time.ntpServer"] ?? "0.fr.pool.ntp.org", perm: "")
+        out.setting("tone_scheme", "FRA", perm: "")
+    }
+
+    private static func snomLanguage(_ language: String) -> String {
+        switch language {
+        case "French": return "Français"
+        case "German": return "Deutsch"
+        case "Italian": return "Italiano"
+        case "Spanish": return "Español"
+        default: return "English"
+        }
+    }
+
+    private static func softKey(_ p: DeviceProfile, _ n: Int) -> String {
+        switch p.setting("keys.soft.\(n).type") {
+        case "directory": return "keyevent F_ADR_BOOK"
+        case "history": return "keyevent F_CALL_LIST"
+        case "dnd": return "keyevent F_DND"
+        case "forward": return "keyevent F_REDIRECT"
+        case "voicemail": return "keyevent F_RETRIEVE"
+        case "none": return "none"
+        case let other: return function(other, p.setting("keys.soft.\(n).value"), p)
+        }
+    }
+
+    /// snom function-key syntax: `line`, `speed 200`, `blf sip:202@domain`, …
+    private static func function(_ type: String, _ value: String, _ p: DeviceProfile) -> String {
+        switch type {
+        case "line": return "line"
+        case "speed_dial": return "speed \(value)"
+        case "blf": return "blf sip:\(value)@\(p.platform.sipDomain)"
+        case "park": return "orbit \(value)"
+        case "url": return "url \(value)"
+        case "dnd": return "keyevent F_DND"
+        case "forward": return "keyevent F_REDIRECT"
+        case "voicemail": return "keyevent F_RETRIEVE"
+        case "directory": return "keyevent F_ADR_BOOK"
+        case "history": return "keyevent F_CALL_LIST"
+        case "pickup": return "speed \(value)"
+        case "conference": return "keyevent F_CONFERENCE"
+        case "transfer": return "keyevent F_TRANSFER"
+        default: return "none"
+        }
+    }
+
+    private static func onOff(_ flag: String) -> String { flag == "1" ? "on" : "off" }
+}
+
+/// A small XML writer that escapes every text and attribute.
+struct XML {
+    private var text = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+    private var depth = 0
+
+    mutating func open(_ name: String, _ attributes: String = "") {
+        text += indent + "<\(name)\(attributes)>\n"
+        depth += 1
+    }
+
+    mutating func close(_ name: String) {
+        depth -= 1
+        text += indent + "</\(name)>\n"
+    }
+
+    mutating func setting(_ name: String, _ value: String, idx: Int? = nil, perm: String) {
+        var attributes: [(String, String)] = []
+        if let idx { attributes.append(("idx", String(idx))) }
+        attributes.append(("perm", perm))
+        element(name, value, attributes: attributes)
+    }
+
+    mutating func element(_ name: String, _ value: String, attributes: [(String, String)]) {
+        let attrs = attributes.map { " \($0.0)=\"\(Self.escape($0.1))\"" }.joined()
+        text += indent + "<\(name)\(attrs)>\(Self.escape(value))</\(name)>\n"
+    }
+
+    private var indent: String { String(repeating: "  ", count: depth) }
+
+    var file: RenderedFile { RenderedFile(text, contentType: "application/xml; charset=utf-8") }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(ch.isNewline ? " " : ch)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,196 @@
+import PieuvreCore
+
+/// Yealink `.boot` and `.cfg` files, V81+ parameter names (reference §2). Output is a pure
+/// function of the input: same input, same bytes, so a phone's MD5 check skips unchanged files.
+public enum YealinkRenderer {
+    static let header = "#!version:1.0.0.1"
+
+    /// The common boot file, rendered for the phone asking (known by its User-Agent's MAC):
+    /// its model's common file, then its device file; later files override earlier ones.
+    public static func boot(model: PhoneModel, mac: MACAddress) -> RenderedFile {
+        let lines = [
+            header,
+            "## Pieuvre boot file",
+            "include:config \"\(model.commonFileName)\"",
+            "include:config \"\(mac.hex).cfg\"",
+            "overwrite_mode = 1",
+        ]
+        return RenderedFile(lines.joined(separator: "\n") + "\n", contentType: "text/plain; charset=utf-8")
+    }
+
+    static func common(model: PhoneModel, platform: PlatformProfile, settings: [String: String]) -> RenderedFile {
+        var out = Lines(header)
+        out.comment("Pieuvre common file for \(model.displayName)")
+        out["static.auto_provision.server.url"] = platform.provisioningURL
+        out["static.auto_provision.pnp_enable"] = "0"
+        out["static.auto_provision.power_on"] = "1"
+        out["static.auto_provision.repeat.enable"] = "1"
+        out["static.auto_provision.repeat.minutes"] = settings["provisioning.repeatMinutes"] ?? "1440"
+        out["sip.notify_reboot_enable"] = "0"
+        timeAndLanguage(&out, settings)
+        return out.file
+    }
+
+    static func device(_ p: DeviceProfile) -> RenderedFile {
+        var out = Lines(header)
+        out.comment("Pieuvre device file for \(p.mac) (\(p.model.displayName))")
+        out["static.auto_provision.server.url"] = p.platform.provisioningURL
+        out["static.auto_provision.server.username"] = p.deviceUsername
+        out["static.auto_provision.server.password"] = p.devicePassword
+        out["static.auto_provision.repeat.enable"] = "1"
+        out["static.auto_provision.repeat.minutes"] = p.setting("provisioning.repeatMinutes")
+        out["static.security.user_name.admin"] = "admin"
+        out["static.security.user_password"] = "admin:\(p.webAdminPassword)"
+
+        out.comment("Account 1")
+        if let account = p.account {
+            out["account.1.enable"] = "1"
+            out["account.1.label"] = nonEmpty(p.setting("line.1.label"), account.label)
+            out["account.1.display_name"] = nonEmpty(p.setting("line.1.displayName"), account.displayName)
+            out["account.1.auth_name"] = account.authName
+            out["account.1.user_name"] = account.number
+            out["account.1.password"] = account.password
+            out["account.1.sip_server.1.address"] = p.platform.sipDomain
+            out["account.1.sip_server.1.port"] = p.setting("sip.port")
+            out["account.1.sip_server.1.transport_type"] = transportCode(p.setting("sip.transport"))
+            out["account.1.sip_server.1.expires"] = p.setting("sip.registrationExpires")
+            if let proxy = p.platform.sipProxy {
+                let (host, port) = hostPort(proxy, defaultPort: p.setting("sip.port"))
+                out["account.1.outbound_proxy_enable"] = "1"
+                out["account.1.outbound_proxy.1.address"] = host
+                out["account.1.outbound_proxy.1.port"] = port
+            } else {
+                out["account.1.outbound_proxy_enable"] = "0"
+            }
+            out["account.1.subscribe_mwi"] = p.setting("voicemail.subscribeMWI")
+            out["account.1.subscribe_mwi_expires"] = "3600"
+            out["account.1.subscribe_mwi_to_vm"] = "0"
+            out["account.1.missed_calllog"] = p.setting("features.callLog.missed")
+            out["voice_mail.number.1"] = p.setting("voicemail.number")
+        } else {
+            out["account.1.enable"] = "0"
+        }
+
+        timeAndLanguage(&out, p.settings)
+        out["local_time.time_format"] = p.setting("preferences.timeFormat") == "12h" ? "0" : "1"
+        out["local_time.date_format"] = String(SettingsCatalogue.dateFormats.firstIndex(of: p.setting("preferences.dateFormat")).map(dateFormatCode) ?? 3)
+        out["phone_setting.ring_type"] = "Resource:\(p.setting("preferences.ringtone")).wav"
+
+        out.comment("Features")
+        out["features.save_call_history"] = p.setting("features.callLog.save")
+        out["features.dnd.enable"] = p.setting("features.dnd.enabled")
+        for (kind, yealink) in [("always", "always"), ("busy", "busy"), ("noAnswer", "no_answer")] {
+            out["forward.\(yealink).enable"] = p.setting("features.forward.\(kind).enabled")
+            out["forward.\(yealink).target"] = p.setting("features.forward.\(kind).target")
+        }
+        out["forward.no_answer.timeout"] = p.setting("features.forward.noAnswer.rings")
+        var rule = 0
+        for n in 1...5 {
+            let prefix = p.setting("features.dialPlan.\(n).prefix")
+            guard !prefix.isEmpty else { continue }
+            rule += 1
+            out["dialplan.replace.prefix.\(rule)"] = prefix
+            out["dialplan.replace.replace.\(rule)"] = p.setting("features.dialPlan.\(n).replace")
+        }
+        out["features.missed_call_popup.enable"] = p.setting("notifications.popup.missedCall")
+        out["features.voice_mail_popup.enable"] = p.setting("notifications.popup.voicemail")
+        out["features.text_message_popup.enable"] = p.setting("notifications.popup.textMessage")
+        out["features.forward_call_popup.enable"] = p.setting("notifications.popup.forward")
+
+        if SettingsCatalogue.definition("keys.soft.1.type")!.applies(to: p.model.id) {
+            out.comment("Programmable keys (soft keys 1-4)")
+            for n in 1...4 {
+                key(&out, "programablekey.\(n)", p, "keys.soft.\(n)")
+            }
+        }
+        if p.model.lineKeys > 0 {
+            out.comment("Line keys")
+            for n in 1...p.model.lineKeys {
+                key(&out, "linekey.\(n)", p, "keys.line.\(n)")
+            }
+        }
+        return out.file
+    }
+
+    private static func key(_ out: inout Lines, _ prefix: String, _ p: DeviceProfile, _ neutral: String) {
+        let type = p.setting("\(neutral).type")
+        out["\(prefix).type"] = keyCode(type)
+        out["\(prefix).line"] = type == "none" ? "0" : "1"
+        out["\(prefix).value"] = p.setting("\(neutral).value")
+        out["\(prefix).label"] = p.setting("\(neutral).label")
+    }
+
+    private static func timeAndLanguage(_ out: inout Lines, _ settings: [String: String]) {
+        let zone = TimeZoneRule.of(settings["preferences.timeZone"] ?? "Europe/Paris")
+        out["local_time.ntp_server1"] = settings["time.ntpServer"] ?? "0.fr.pool.ntp.org"
+        out["local_time.time_zone"] = zone.yealinkOffset
+        out["local_time.time_zone_name"] = zone.yealinkName
+        out["local_time.summer_time"] = zone.dst ? "2" : "0"
+        let language = settings["preferences.language"] ?? "French"
+        out["lang.gui"] = language
+        out["lang.wui"] = language
+    }
+
+    /// Yealink DSS key type codes (reference §2.7).
+    static func keyCode(_ type: String) -> String {
+        switch type {
+        case "line": return "15"
+        case "speed_dial": return "13"
+        case "blf": return "16"
+        case "dnd": return "5"
+        case "forward": return "2"
+        case "voicemail": return "12"
+        case "directory": return "29"
+        case "history": return "28"
+        case "pickup": return "9"
+        case "park": return "10"
+        case "conference": return "1"
+        case "transfer": return "3"
+        case "url": return "17"
+        default: return "0"
+        }
+    }
+
+    static func transportCode(_ transport: String) -> String {
+        switch transport {
+        case "tcp": return "1"
+        case "tls": return "2"
+        default: return "0"
+        }
+    }
+
+    /// Catalogue order → Yealink's date format codes (0 WWW MMM DD … 6 WWW DD MMM).
+    private static func dateFormatCode(_ index: Int) -> Int {
+        [3, 2, 1, 4, 5, 0, 6][index]
+    }
+
+    private static func nonEmpty(_ a: String, _ b: String) -> String { a.isEmpty ? b : a }
+}
+
+func hostPort(_ text: String, defaultPort: String) -> (String, String) {
+    if let colon = text.lastIndex(of: ":"), !text.hasSuffix("]"), text[text.index(after: colon)...].allSatisfy(\.isNumber) {
+        return (String(text[..<colon]), String(text[text.index(after: colon)...]))
+    }
+    return (text, defaultPort)
+}
+
+/// `key = value` lines in insertion order.
+struct Lines {
+    private var text: String
+
+    init(_ header: String) { text = header + "\n" }
+
+    mutating func comment(_ line: String) { text += "## \(line)\n" }
+
+    subscript(key: String) -> String? {
+        get { nil }
+        set {
+            // Settings are validated free of control characters; a line break here would let a
+            // value inject parameters, so any that slipped through is flattened.
+            let value = (newValue ?? "").map { $0.isNewline ? " " : $0 }
+            text += "\(key) = \(String(value))\n"
+        }
+    }
+
+    var file: RenderedFile { RenderedFile(text, contentType: "text/plain; charset=utf-8") }
+}

@@ -1,0 +1,138 @@
+/// The one place where a phone setting is defined: its neutral key, type, default, the models
+/// that have it and the least role allowed to change it. The API, the portals and the
+/// renderers all read this catalogue, so a setting added here appears everywhere.
+public struct SettingDefinition: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case bool
+        case integer(ClosedRange<Int>)
+        case text(maxLength: Int)
+        case choice([String])
+        /// A secret text (a password): stored, rendered, never shown back by the API.
+        case secret(maxLength: Int)
+    }
+
+    public let key: String
+    public let group: String
+    public let kind: Kind
+    public let defaultValue: String
+    /// Catalogue model ids that have the setting; nil for every model.
+    public let models: Set<String>?
+    /// The least role that may set or lock it.
+    public let editRole: Role
+
+    public init(_ key: String, group: String, _ kind: Kind, default defaultValue: String, models: Set<String>? = nil, editRole: Role) {
+        self.key = key
+        self.group = group
+        self.kind = kind
+        self.defaultValue = defaultValue
+        self.models = models
+        self.editRole = editRole
+    }
+
+    public var isSecret: Bool { if case .secret = kind { return true }; return false }
+
+    public func applies(to model: String) -> Bool { models?.contains(model) ?? true }
+
+    /// The value in its canonical form, or an error naming the key and the value.
+    public func validate(_ value: String) throws(DomainError) -> String {
+        switch kind {
+        case .bool:
+            switch value.lowercased() {
+            case "1", "true", "on", "yes": return "1"
+            case "0", "false", "off", "no": return "0"
+            default: throw .invalid(field: key, value: value, reason: "must be true or false")
+            }
+        case let .integer(range):
+            guard let n = Int(value.trimmingWhitespace()), range.contains(n) else {
+                throw .invalid(field: key, value: value, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            return String(n)
+        case let .text(max), let .secret(max):
+            return try FieldRules.optionalText(value, field: key, max: max)
+        case let .choice(options):
+            guard let match = options.first(where: { $0.lowercased() == value.lowercased() }) else {
+                throw .invalid(field: key, value: value, reason: "is not one of: \(options.joined(separator: ", "))")
+            }
+            return match
+        }
+    }
+}
+
+public enum SettingsCatalogue {
+    static let yealinkDeskPhones: Set<String> = ["yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g"]
+    static let withSoftKeys: Set<String> = ["yealink-cp920", "yealink-cp860", "yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g", "snom-d725", "snom-d765"]
+    static let yealink: Set<String> = ["yealink-cp920", "yealink-cp960", "yealink-cp860", "yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g", "yealink-w52p"]
+    /// Line keys per model (reference §2.7; snom D7xx function keys).
+    public static let lineKeyCount: [String: Int] = ["yealink-t41p": 15, "yealink-t42g": 15, "yealink-t46g": 27, "yealink-t48g": 29, "snom-d725": 18, "snom-d765": 16]
+
+    /// What a programmable or line key can do, in neutral terms; each renderer maps them.
+    public static let keyTypes = ["none", "line", "speed_dial", "blf", "dnd", "forward", "voicemail", "directory", "history", "pickup", "park", "conference", "transfer", "url"]
+
+    public static let languages = ["French", "English", "German", "Italian", "Spanish"]
+    public static let timeZones = ["Europe/Paris", "Europe/London", "Europe/Brussels", "Europe/Zurich", "America/Martinique", "Indian/Reunion"]
+    public static let dateFormats = ["DD/MM/YYYY", "YYYY-MM-DD", "DD-MMM-YY", "MM/DD/YY", "DD MMM YYYY", "WWW MMM DD", "WWW DD MMM"]
+
+    public static let all: [SettingDefinition] = build()
+
+    private static let byKey: [String: SettingDefinition] = Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0) })
+
+    public static func definition(_ key: String) -> SettingDefinition? { byKey[key] }
+
+    private static func build() -> [SettingDefinition] {
+        var s: [SettingDefinition] = []
+        // Programmable keys: the four soft keys of the idle screen (Touche1..Touche4).
+        for n in 1...4 {
+            s.append(.init("keys.soft.\(n).type", group: "Programmable Keys - Soft key", .choice(keyTypes), default: "none", models: withSoftKeys, editRole: .user))
+            s.append(.init("keys.soft.\(n).value", group: "Programmable Keys - Soft key", .text(maxLength: 64), default: "", models: withSoftKeys, editRole: .user))
+            s.append(.init("keys.soft.\(n).label", group: "Programmable Keys - Soft key", .text(maxLength: 32), default: "", models: withSoftKeys, editRole: .user))
+        }
+        // Line keys of desk phones; the first one carries the line.
+        for n in 1...29 {
+            let models = Set(lineKeyCount.filter { $0.value >= n }.keys)
+            s.append(.init("keys.line.\(n).type", group: "Programmable Keys - Line Key", .choice(keyTypes), default: n == 1 ? "line" : "none", models: models, editRole: .administrator))
+            s.append(.init("keys.line.\(n).value", group: "Programmable Keys - Line Key", .text(maxLength: 64), default: "", models: models, editRole: .administrator))
+            s.append(.init("keys.line.\(n).label", group: "Programmable Keys - Line Key", .text(maxLength: 32), default: "", models: models, editRole: .administrator))
+        }
+        // Features.
+        for n in 1...5 {
+            s.append(.init("features.dialPlan.\(n).prefix", group: "Features - Dial Plan", .text(maxLength: 32), default: "", editRole: .administrator))
+            s.append(.init("features.dialPlan.\(n).replace", group: "Features - Dial Plan", .text(maxLength: 32), default: "", editRole: .administrator))
+        }
+        s.append(.init("features.callLog.save", group: "Features - Call Log", .bool, default: "1", editRole: .user))
+        s.append(.init("features.callLog.missed", group: "Features - Call Log", .bool, default: "1", editRole: .user))
+        s.append(.init("features.dnd.enabled", group: "Features - DND&Forward", .bool, default: "0", editRole: .user))
+        s.append(.init("features.forward.always.enabled", group: "Features - DND&Forward", .bool, default: "0", editRole: .user))
+        s.append(.init("features.forward.always.target", group: "Features - DND&Forward", .text(maxLength: 32), default: "", editRole: .user))
+        s.append(.init("features.forward.busy.enabled", group: "Features - DND&Forward", .bool, default: "0", editRole: .user))
+        s.append(.init("features.forward.busy.target", group: "Features - DND&Forward", .text(maxLength: 32), default: "", editRole: .user))
+        s.append(.init("features.forward.noAnswer.enabled", group: "Features - DND&Forward", .bool, default: "0", editRole: .user))
+        s.append(.init("features.forward.noAnswer.target", group: "Features - DND&Forward", .text(maxLength: 32), default: "", editRole: .user))
+        s.append(.init("features.forward.noAnswer.rings", group: "Features - DND&Forward", .integer(0...20), default: "2", editRole: .user))
+        // The seed's "CommPortal Phone Applications": the directory login of the CP960.
+        s.append(.init("directory.network.enabled", group: "Features - CommPortal Phone Applications", .bool, default: "1", models: yealink, editRole: .administrator))
+        s.append(.init("directory.commPortal.username", group: "Features - CommPortal Phone Applications", .text(maxLength: 64), default: "", models: yealink, editRole: .user))
+        s.append(.init("directory.commPortal.password", group: "Features - CommPortal Phone Applications", .secret(maxLength: 64), default: "", models: yealink, editRole: .user))
+        // Notification popups.
+        for (key, value) in [("missedCall", "1"), ("voicemail", "1"), ("textMessage", "0"), ("forward", "1")] {
+            s.append(.init("notifications.popup.\(key)", group: "Notification Popups", .bool, default: value, models: yealink, editRole: .user))
+        }
+        // Preferences.
+        s.append(.init("preferences.language", group: "Preferences", .choice(languages), default: "French", editRole: .user))
+        s.append(.init("preferences.timeZone", group: "Preferences", .choice(timeZones), default: "Europe/Paris", editRole: .administrator))
+        s.append(.init("preferences.timeFormat", group: "Preferences", .choice(["24h", "12h"]), default: "24h", editRole: .user))
+        s.append(.init("preferences.dateFormat", group: "Preferences", .choice(dateFormats), default: "DD/MM/YYYY", editRole: .user))
+        s.append(.init("preferences.ringtone", group: "Preferences", .choice((1...8).map { "Ring\($0)" }), default: "Ring1", editRole: .user))
+        // Line 1: empty means the line's own name and number.
+        s.append(.init("line.1.displayName", group: "Line 1", .text(maxLength: 64), default: "", editRole: .user))
+        s.append(.init("line.1.label", group: "Line 1", .text(maxLength: 32), default: "", editRole: .user))
+        // Platform: what the operator sets for every phone.
+        s.append(.init("voicemail.number", group: "Platform", .text(maxLength: 32), default: "*97", editRole: .operator))
+        s.append(.init("voicemail.subscribeMWI", group: "Platform", .bool, default: "1", editRole: .operator))
+        s.append(.init("provisioning.repeatMinutes", group: "Platform", .integer(5...43200), default: "1440", editRole: .operator))
+        s.append(.init("time.ntpServer", group: "Platform", .text(maxLength: 128), default: "0.fr.pool.ntp.org", editRole: .operator))
+        s.append(.init("sip.transport", group: "Platform", .choice(["udp", "tcp", "tls"]), default: "udp", editRole: .operator))
+        s.append(.init("sip.port", group: "Platform", .integer(1...65535), default: "5060", editRole: .operator))
+        s.append(.init("sip.registrationExpires", group: "Platform", .integer(60...86400), default: "3600", editRole: .operator))
+        return s
+    }
+}

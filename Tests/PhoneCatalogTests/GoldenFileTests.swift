@@ -1,0 +1,73 @@
+import Foundation
+import PhoneCatalog
+import PieuvreCore
+import Testing
+
+/// Every model's common and device files against reviewed copies in `Golden/`.
+/// `PIEUVRE_UPDATE_GOLDEN=1 swift test --filter GoldenFileTests` rewrites them after a deliberate change.
+@Suite struct GoldenFileTests {
+    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+    static let platform = PlatformProfile(provisioningURL: "https://portail.metacentrex.fr/sip-ps", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060")
+
+    static func profile(_ model: PhoneModel, assigned: Bool = true) throws -> DeviceProfile {
+        var settings = EffectiveSettings.compute([], model: model.id).mapValues(\.value)
+        settings["keys.soft.1.type"] = "directory"
+        settings["keys.soft.1.label"] = "Répertoire"
+        settings["keys.line.2.type"] = "blf"
+        settings["keys.line.2.value"] = "0970716831"
+        settings["keys.line.2.label"] = "Bureau <St Avertin> & co"
+        settings["features.dialPlan.1.prefix"] = "+33"
+        settings["features.dialPlan.1.replace"] = "0"
+        return DeviceProfile(
+            model: model, mac: try MACAddress(parsing: "80:5E:C0:02:1C:1B"),
+            account: assigned ? SIPAccount(number: "0970192349", authName: "0970192349", password: "sip-Secret-42", displayName: "Salle de conférence", label: "0970192349") : nil,
+            platform: platform, deviceUsername: "805ec0021c1b", devicePassword: "dev-Secret-1", webAdminPassword: "web-Secret-7", settings: settings)
+    }
+
+    static func check(_ file: RenderedFile, _ name: String) throws {
+        let url = golden.appendingPathComponent(name)
+        if ProcessInfo.processInfo.environment["PIEUVRE_UPDATE_GOLDEN"] == "1" {
+            try Data(file.bytes).write(to: url)
+        }
+        let expected = try Data(contentsOf: url)
+        #expect(Data(file.bytes) == expected, "\(name) differs from its golden file")
+    }
+
+    @Test(arguments: Catalogue.models)
+    func commonFile(_ model: PhoneModel) throws {
+        let settings = EffectiveSettings.compute([], model: model.id).mapValues(\.value)
+        let file = Renderer.common(model: model, platform: Self.platform, settings: settings)
+        try Self.check(file, model.commonFileName)
+        #expect(!String(decoding: file.bytes, as: UTF8.self).contains("Secret"), "a common file holds no secret")
+    }
+
+    @Test(arguments: Catalogue.models)
+    func deviceFile(_ model: PhoneModel) throws {
+        let profile = try Self.profile(model)
+        let file = Renderer.device(profile)
+        try Self.check(file, "\(model.id)-device.\(model.vendor == .snom ? "xml" : "cfg")")
+        #expect(Renderer.device(profile) == file, "rendering is byte-stable")
+        let text = String(decoding: file.bytes, as: UTF8.self)
+        for expected in ["sip-Secret-42", "dev-Secret-1", "web-Secret-7", "sip.metacentrex.fr", "0970192349", "https://portail.metacentrex.fr/sip-ps/"] {
+            #expect(text.contains(expected), "\(expected) missing from \(model.id)")
+        }
+        if model.vendor == .snom {
+            #expect(text.contains("Bureau &lt;St Avertin&gt; &amp; co"), "XML values are escaped")
+        } else if model.lineKeys > 0 {
+            #expect(text.contains("linekey.2.label = Bureau <St Avertin> & co\n"), "one value, one line")
+        }
+    }
+
+    @Test(arguments: Catalogue.models)
+    func unassignedPhoneGetsNoAccount(_ model: PhoneModel) throws {
+        let text = String(decoding: Renderer.device(try Self.profile(model, assigned: false)).bytes, as: UTF8.self)
+        #expect(!text.contains("sip-Secret-42") && !text.contains("0970192349"))
+        #expect(text.contains(model.vendor == .yealink ? "account.1.enable = 0" : "<user_active idx=\"1\" perm=\"R\">off</user_active>"))
+        #expect(text.contains("dev-Secret-1"), "the device credentials are still given")
+    }
+
+    @Test func bootFileIncludesTheModelsCommonFileThenTheDeviceFile() throws {
+        let boot = YealinkRenderer.boot(model: Catalogue.model(id: "yealink-cp920")!, mac: try MACAddress(parsing: "80:5E:C0:02:1C:1B"))
+        try Self.check(boot, "y000000000000.boot")
+    }
+}
