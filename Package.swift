@@ -42,7 +42,9 @@ let package = Package(
             dependencies: [
                 "PieuvreCore", "PhoneCatalog", "PieuvreStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources/openapi.yaml")]
         ),
@@ -51,6 +53,7 @@ let package = Package(
             dependencies: [
                 "PieuvreServer", "PieuvreStore", "PieuvreCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "PieuvreCoreTests", dependencies: ["PieuvreCore"]),

@@ -1,54 +1,112 @@
+import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
+import PhoneCatalog
 import PieuvreStore
 import ServiceLifecycle
 
-/// How the HTTP server listens and presents itself.
+/// How the HTTP servers listen and what phones are told.
 public struct ServerConfiguration: Sendable {
     public var host: String
     public var port: Int
     /// The address phones and people reach the server by (`https://portail.example/`).
     public var publicURL: String?
+    /// Registrar and outbound proxy of the operator's SIP platform, written into device files.
+    public var sipDomain: String?
+    public var sipProxy: String?
+    /// HTTPS on its own port, with a PEM certificate chain and key.
+    public var tlsPort: Int?
+    public var tlsCertificate: String?
+    public var tlsKey: String?
 
-    public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil) {
+    public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil) {
         self.host = host
         self.port = port
         self.publicURL = publicURL
+        self.sipDomain = sipDomain
+        self.sipProxy = sipProxy
+        self.tlsPort = tlsPort
+        self.tlsCertificate = tlsCertificate
+        self.tlsKey = tlsKey
+    }
+
+    /// What phones are told: the public URL's `/sip-ps/`, or this server's own address.
+    public var platformProfile: PlatformProfile {
+        let base = publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/"
+        let publicHost = URL(string: base)?.host ?? "localhost"
+        return PlatformProfile(provisioningURL: base + "sip-ps/", sipDomain: sipDomain ?? publicHost, sipProxy: sipProxy)
+    }
+}
+
+/// The phone-facing core and its background services, shared by every listener.
+public struct PhoneSide: Sendable {
+    public let files: PhoneFiles
+    public let journal: ProvisioningJournal
+
+    public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
+        let journal = ProvisioningJournal(store: store, logger: logger)
+        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: try await store.digestKey(), logger: logger)
+        return PhoneSide(files: files, journal: journal)
     }
 }
 
 /// The routes of the whole HTTP application. The executable and the tests both build it here.
-public func buildRouter(store: Store) -> Router<PieuvreRequestContext> {
+public func buildRouter(store: Store, phones: PhoneSide) -> Router<PieuvreRequestContext> {
     let router = Router(context: PieuvreRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
+    PhoneFilesController(files: phones.files).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: BearerAuthenticator(store: store))
     SessionsController(store: store).addRoutes(to: api)
     ResellersController(store: store).addRoutes(to: api)
     CustomersController(store: store).addRoutes(to: api)
     LinesController(store: store).addRoutes(to: api)
     PhonesController(store: store).addRoutes(to: api)
+    SettingsController(store: store).addRoutes(to: api)
+    ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
     router.get("health") { _, _ in "ok\n" }
     return router
 }
 
-public func buildApplication(configuration: ServerConfiguration, store: Store, logger: Logger) -> some ApplicationProtocol {
-    Application(
-        router: buildRouter(store: store),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pieuvre"),
-        services: [StorageService(storage: store.storage)],
-        onServerRunning: { channel in
-            // One line a script can wait for, with the real port when 0 was asked for.
-            let port = channel.localAddress?.port ?? configuration.port
-            logger.notice("pieuvre listening", metadata: ["url": "http://\(configuration.host):\(port)/"])
-        },
-        logger: logger
-    )
+/// Every service `pieuvre serve` runs: the HTTP (and HTTPS) listeners, the provisioning
+/// journal, the cache poller and the database, shut down in the reverse order on SIGTERM.
+public func buildServices(configuration: ServerConfiguration, store: Store, logger: Logger) async throws -> [any Service] {
+    let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
+    let background: [any Service] = [StorageService(storage: store.storage), phones.journal, GenerationPoller(store: store, files: phones.files)]
+    var listeners: [any Service] = [
+        Application(
+            router: buildRouter(store: store, phones: phones),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pieuvre"),
+            onServerRunning: { channel in
+                // One line a script can wait for, with the real port when 0 was asked for.
+                let port = channel.localAddress?.port ?? configuration.port
+                logger.notice("pieuvre listening", metadata: ["url": "http://\(configuration.host):\(port)/"])
+            },
+            logger: logger),
+    ]
+    if let tlsPort = configuration.tlsPort, let certificate = configuration.tlsCertificate, let key = configuration.tlsKey {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
+            privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        tls.minimumTLSVersion = .tlsv12
+        listeners.append(Application(
+            router: buildRouter(store: store, phones: phones),
+            server: try .tls(.http1(), tlsConfiguration: tls),
+            configuration: .init(address: .hostname(configuration.host, port: tlsPort), serverName: "pieuvre"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? tlsPort
+                logger.notice("pieuvre listening", metadata: ["tls-url": "https://\(configuration.host):\(port)/"])
+            },
+            logger: logger))
+    }
+    return background + listeners
 }
 
-/// Closes the database connections once the server has stopped taking requests.
+/// Closes the database connections once everything above it has stopped.
 struct StorageService: Service {
     let storage: Storage
 

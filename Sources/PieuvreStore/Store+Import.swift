@@ -74,6 +74,8 @@ extension Store {
             phone.$line.id = item.line?.id
             phone.$department.id = item.line?.$department.id
             phone.authenticateUntil = until
+            phone.windowOpenedAt = now
+            phone.webAdminPassword = Secrets.password(length: 16)
             phone.createdAt = now
             return phone
         }

@@ -33,6 +33,8 @@ extension Store {
         phone.$customer.id = customer.id!
         try await assign(phone, sda: input.sda, department: input.department, customerID: customer.id!)
         phone.authenticateUntil = window.openedAtRegistration(now: now)
+        phone.windowOpenedAt = now
+        phone.webAdminPassword = Secrets.password(length: 16)
         phone.createdAt = now
         let view = view(phone, customer: reference, now: now)
         return try await transaction(duplicate: ("mac", mac.description)) { db in
@@ -62,8 +64,14 @@ extension Store {
         case let (.set(sda), .set(department)):
             try await assign(phone, sda: sda, department: department, customerID: phone.$customer.id)
         }
-        if case let .set(until) = patch.authenticateUntil { phone.authenticateUntil = until }
-        if patch.authorizeNextHour { phone.authenticateUntil = window.nextHour(now: now) }
+        if case let .set(until) = patch.authenticateUntil {
+            phone.authenticateUntil = until
+            if let until, until > now { phone.windowOpenedAt = now }
+        }
+        if patch.authorizeNextHour {
+            phone.authenticateUntil = window.nextHour(now: now)
+            phone.windowOpenedAt = now
+        }
         let after = view(phone, customer: reference, now: now)
         try await transaction { db in
             try await phone.save(on: db)
@@ -127,6 +135,10 @@ extension Store {
             authenticatedIP: phone.authenticatedIP, authenticatedUserAgent: phone.authenticatedUserAgent,
             firmware: phone.firmware,
             windowOpen: ProvisioningWindow.isOpen(until: phone.authenticateUntil, now: now),
-            createdAt: phone.createdAt)
+            createdAt: phone.createdAt,
+            credentialsIssuedAt: phone.credentialsIssuedAt,
+            lastSeenAt: phone.lastSeenAt, lastSeenIP: phone.lastSeenIP,
+            detectedModel: phone.detectedModel,
+            modelMismatch: phone.detectedModel.map { $0 != phone.model } ?? false)
     }
 }

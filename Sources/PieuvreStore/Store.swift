@@ -2,6 +2,8 @@ import FluentKit
 import Foundation
 import PhoneCatalog
 import PieuvreCore
+import NIOConcurrencyHelpers
+import SQLKit
 
 /// The operations of the platform on its records. Every change goes through here, checks
 /// what the actor may see (another tenant's object is "not found"), and leaves an audit entry
@@ -13,6 +15,8 @@ public struct Store: Sendable {
     /// bcrypt cost for portal and account passwords.
     public let passwordCost: UInt8
     public let sessionLifetime: TimeInterval
+    /// Counts this node's committed changes, so caches of rendered files know at once.
+    public let changes = ChangeCounter()
 
     public init(storage: Storage, clock: any WallClock = SystemWallClock(), window: ProvisioningWindow = .init(), passwordCost: UInt8 = 10, sessionLifetime: TimeInterval = 12 * 3600) {
         self.storage = storage
@@ -28,7 +32,14 @@ public struct Store: Sendable {
     /// error: the index, not a prior check, decides between two simultaneous creations.
     func transaction<T: Sendable>(duplicate: (field: String, value: String)? = nil, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         do {
-            return try await db.transaction(body)
+            let result = try await db.transaction { db in
+                let result = try await body(db)
+                // Every change moves the platform's generation, so other nodes drop their caches.
+                try await (db as! any SQLDatabase).raw("UPDATE platform_state SET generation = generation + 1 WHERE id = 1").run()
+                return result
+            }
+            changes.bump()
+            return result
         } catch let error as any DatabaseError where error.isConstraintFailure {
             if let duplicate { throw DomainError.duplicate(field: duplicate.field, value: duplicate.value) }
             throw DomainError.unprocessable("the change conflicts with existing records")
@@ -108,4 +119,12 @@ public struct Store: Sendable {
         }
         return department
     }
+}
+
+/// A counter of committed changes, cheap to read on every phone request.
+public final class ChangeCounter: Sendable {
+    private let value = NIOLockedValueBox(0)
+    public init() {}
+    public var current: Int { value.withLockedValue { $0 } }
+    func bump() { value.withLockedValue { $0 += 1 } }
 }

@@ -59,6 +59,12 @@ public struct PhoneView: Codable, Sendable, Equatable {
     /// Whether a phone known by its MAC alone would be served now.
     public let windowOpen: Bool
     public let createdAt: Date
+    public let credentialsIssuedAt: Date?
+    public let lastSeenAt: Date?
+    public let lastSeenIP: String?
+    /// The model the phone's User-Agent names, and whether it differs from the registered one.
+    public let detectedModel: String?
+    public let modelMismatch: Bool
 }
 
 public struct AuditEntry: Codable, Sendable, Equatable {
@@ -116,7 +122,7 @@ extension LineView {
 }
 
 extension PhoneView {
-    enum CodingKeys: String, CodingKey { case mac, model, modelName, description, customer, sda, department, authenticateUntil, authenticatedAt, authenticatedIP, authenticatedUserAgent, firmware, windowOpen, createdAt }
+    enum CodingKeys: String, CodingKey { case mac, model, modelName, description, customer, sda, department, authenticateUntil, authenticatedAt, authenticatedIP, authenticatedUserAgent, firmware, windowOpen, createdAt, credentialsIssuedAt, lastSeenAt, lastSeenIP, detectedModel, modelMismatch }
 
     /// Every field, nil ones as null: clients see the same keys whatever the state.
     public func encode(to encoder: any Encoder) throws {
@@ -135,6 +141,11 @@ extension PhoneView {
         try c.encode(firmware, forKey: .firmware)
         try c.encode(windowOpen, forKey: .windowOpen)
         try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(credentialsIssuedAt, forKey: .credentialsIssuedAt)
+        try c.encode(lastSeenAt, forKey: .lastSeenAt)
+        try c.encode(lastSeenIP, forKey: .lastSeenIP)
+        try c.encode(detectedModel, forKey: .detectedModel)
+        try c.encode(modelMismatch, forKey: .modelMismatch)
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import PieuvreServer
 import PieuvreStore
+import ServiceLifecycle
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP server (API and, as they come, portals, /sip-ps/, TFTP).")
@@ -21,6 +22,21 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Password of the operator account 'admin' created on first start. Env: PIEUVRE_ADMIN_PASSWORD (default: random, printed once).")
     var adminPassword: String?
 
+    @Option(name: .long, help: "SIP registrar domain written into phones' files. Env: PIEUVRE_SIP_DOMAIN (default: the public URL's host).")
+    var sipDomain: String?
+
+    @Option(name: .long, help: "Outbound proxy host[:port] for phones. Env: PIEUVRE_SIP_PROXY (default: none).")
+    var sipProxy: String?
+
+    @Option(name: .long, help: "HTTPS port (needs --tls-cert and --tls-key). Env: PIEUVRE_TLS_PORT (default 8443 when a certificate is given).")
+    var tlsPort: Int?
+
+    @Option(name: .long, help: "PEM certificate chain for HTTPS. Env: PIEUVRE_TLS_CERT.")
+    var tlsCert: String?
+
+    @Option(name: .long, help: "PEM private key for HTTPS. Env: PIEUVRE_TLS_KEY.")
+    var tlsKey: String?
+
     func run() async throws {
         let logger = common.logger("pieuvre")
         let port = try Environment.int(httpPort, "PIEUVRE_HTTP_PORT", flag: "http-port") ?? 8080
@@ -36,12 +52,23 @@ struct Serve: AsyncParsableCommand {
                 logger.notice("created the operator account 'admin' with the password from PIEUVRE_ADMIN_PASSWORD")
             }
         }
+        let certificate = Environment.value(tlsCert, "PIEUVRE_TLS_CERT")
+        let key = Environment.value(tlsKey, "PIEUVRE_TLS_KEY")
+        guard (certificate == nil) == (key == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        let securePort = try Environment.int(tlsPort, "PIEUVRE_TLS_PORT", flag: "tls-port") ?? 8443
+        guard (0...65535).contains(securePort) else { throw ValidationError("--tls-port must be between 0 and 65535, not \(securePort)") }
         let configuration = ServerConfiguration(
             host: Environment.value(httpHost, "PIEUVRE_HTTP_HOST") ?? "0.0.0.0",
             port: port,
-            publicURL: Environment.value(publicURL, "PIEUVRE_PUBLIC_URL"))
-        let app = buildApplication(configuration: configuration, store: store, logger: logger)
-        try await app.runService()
+            publicURL: Environment.value(publicURL, "PIEUVRE_PUBLIC_URL"),
+            sipDomain: Environment.value(sipDomain, "PIEUVRE_SIP_DOMAIN"),
+            sipProxy: Environment.value(sipProxy, "PIEUVRE_SIP_PROXY"),
+            tlsPort: certificate == nil ? nil : securePort,
+            tlsCertificate: certificate,
+            tlsKey: key)
+        let services = try await buildServices(configuration: configuration, store: store, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }
 

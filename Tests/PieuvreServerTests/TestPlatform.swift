@@ -34,6 +34,7 @@ struct TestPlatform {
     let store: Store
     let clock: ManualClock
     let client: any TestClientProtocol
+    let phones: PhoneSide
 
     static func run(_ database: TestDatabase, _ body: @escaping @Sendable (TestPlatform) async throws -> Void) async throws {
         let logger: Logger = {
@@ -68,10 +69,13 @@ struct TestPlatform {
         do {
             try await storage.migrate()
             _ = try await store.bootstrapOperator(password: operatorPassword)
-            let app = Application(router: buildRouter(store: store), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+            let configuration = ServerConfiguration(publicURL: "https://portail.metacentrex.fr/", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060")
+            let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
+            let app = Application(router: buildRouter(store: store, phones: phones), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             try await app.test(.live) { client in
-                try await body(TestPlatform(store: store, clock: clock, client: client))
+                try await body(TestPlatform(store: store, clock: clock, client: client, phones: phones))
             }
+            await phones.journal.flush()
         } catch {
             await storage.shutdown()
             try await cleanup()
@@ -93,8 +97,8 @@ struct TestPlatform {
     }
 
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil, body: String? = nil, contentType: String? = nil) async throws -> Reply {
-        var headers = HTTPFields()
+    func call(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: String? = nil, body: String? = nil, contentType: String? = nil, headers extra: HTTPFields = [:]) async throws -> Reply {
+        var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var buffer: ByteBuffer?
         if let json {

@@ -6,10 +6,13 @@ public struct PieuvreRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `BearerAuthenticator` when the request carries a valid token.
     var actor: Actor?
+    /// The peer's address, for the provisioning log.
+    let remoteIP: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         actor = nil
+        remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// JSON bodies are small; an import has its own, larger cap.

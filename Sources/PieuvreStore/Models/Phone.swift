@@ -19,6 +19,17 @@ final class Phone: Model, @unchecked Sendable {
     @OptionalField(key: "authenticated_user_agent") var authenticatedUserAgent: String?
     @OptionalField(key: "firmware") var firmware: String?
     @Field(key: "created_at") var createdAt: Date
+    /// When the current window was opened: the first fetch after it issues new credentials.
+    @OptionalField(key: "window_opened_at") var windowOpenedAt: Date?
+    @OptionalField(key: "device_username") var deviceUsername: String?
+    // Kept in clear: it is written into the device file and checks HTTP digest answers.
+    @OptionalField(key: "device_password") var devicePassword: String?
+    @OptionalField(key: "credentials_issued_at") var credentialsIssuedAt: Date?
+    @OptionalField(key: "web_admin_password") var webAdminPassword: String?
+    @OptionalField(key: "last_seen_at") var lastSeenAt: Date?
+    @OptionalField(key: "last_seen_ip") var lastSeenIP: String?
+    @OptionalField(key: "last_user_agent") var lastUserAgent: String?
+    @OptionalField(key: "detected_model") var detectedModel: String?
 
     init() {}
 }

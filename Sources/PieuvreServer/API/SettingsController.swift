@@ -1,0 +1,115 @@
+import Hummingbird
+import PieuvreCore
+import PieuvreStore
+
+/// Settings layers: `GET` shows a layer (and, for a line or a phone, the effective values with
+/// their source); `PUT {"values": {...}, "locked": [...]}` replaces what the caller may edit.
+struct SettingsController {
+    let store: Store
+
+    func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
+        group.get("settings/catalogue", use: catalogue)
+        route(group, "platform/settings") { _ in .platform }
+        route(group, "reseller/settings") { _ in .reseller }
+        route(group, "customers/:reference/settings") { .customer(reference: try $0.parameters.require("reference")) }
+        route(group, "customers/:reference/departments/:name/settings") {
+            .department(reference: try $0.parameters.require("reference"), name: try $0.parameters.require("name"))
+        }
+        route(group, "lines/:sda/settings") { .line(sda: try $0.parameters.require("sda")) }
+        route(group, "phones/:mac/settings") { .phone(mac: try $0.parameters.require("mac")) }
+    }
+
+    private func route(_ group: RouterGroup<PieuvreRequestContext>, _ path: RouterPath, target: @escaping @Sendable (PieuvreRequestContext) throws -> LayerTarget) {
+        let store = self.store
+        group.get(path) { _, context in
+            try JSONResponse.make(try await store.settingsLayer(try context.requireActor(), try target(context)))
+        }
+        group.put(path) { request, context in
+            let actor = try context.requireActor()
+            let body = try await JSONBody.read(request, context: context, allowed: ["values", "locked"])
+            var values: [String: String] = [:]
+            switch body.fields["values"] {
+            case nil, .null?: break
+            case let .object(object)?:
+                for (key, value) in object {
+                    switch value {
+                    case let .string(s): values[key] = s
+                    case let .bool(b): values[key] = b ? "1" : "0"
+                    case let .number(n) where n == n.rounded(): values[key] = String(Int(n))
+                    default: throw APIError(.badRequest, "field 'values.\(key)' must be a string, a boolean or a whole number, not \(value.typeName)")
+                    }
+                }
+            case let other?: throw APIError(.badRequest, "field 'values' must be an object, not \(other.typeName)")
+            }
+            var locked: [String] = []
+            switch body.fields["locked"] {
+            case nil, .null?: break
+            case let .array(items)?:
+                for item in items {
+                    guard case let .string(key) = item else { throw APIError(.badRequest, "field 'locked' must list setting keys as strings") }
+                    locked.append(key)
+                }
+            case let other?: throw APIError(.badRequest, "field 'locked' must be an array, not \(other.typeName)")
+            }
+            return try JSONResponse.make(try await store.replaceSettingsLayer(actor, try target(context), values: values, locked: locked))
+        }
+    }
+
+    struct DefinitionView: Encodable {
+        let key: String
+        let group: String
+        let type: String
+        let options: [String]?
+        let min: Int?
+        let max: Int?
+        let defaultValue: String
+        let models: [String]?
+        let editRole: Role
+    }
+
+    @Sendable func catalogue(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        _ = try context.requireActor()
+        return try JSONResponse.make(SettingsCatalogue.all.map { d in
+            var type = "", options: [String]? = nil, min: Int? = nil, max: Int? = nil
+            switch d.kind {
+            case .bool: type = "bool"
+            case let .integer(range): type = "integer"; min = range.lowerBound; max = range.upperBound
+            case let .text(length): type = "text"; max = length
+            case let .secret(length): type = "secret"; max = length
+            case let .choice(list): type = "choice"; options = list
+            }
+            return DefinitionView(key: d.key, group: d.group, type: type, options: options, min: min, max: max, defaultValue: d.defaultValue, models: d.models?.sorted(), editRole: d.editRole)
+        })
+    }
+}
+
+/// The provisioning log and a phone's own web password.
+struct ProvisioningLogController {
+    let store: Store
+    let journal: ProvisioningJournal
+
+    func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
+        group.get("phones/:mac/events", use: phoneEvents)
+        group.get("customers/:reference/events", use: customerEvents)
+        group.get("phones/:mac/web-password", use: webPassword)
+    }
+
+    @Sendable func phoneEvents(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        await journal.flush()
+        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+        return try JSONResponse.make(try await store.provisioningLog(actor, mac: try context.parameters.require("mac"), limit: limit))
+    }
+
+    @Sendable func customerEvents(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        await journal.flush()
+        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+        return try JSONResponse.make(try await store.provisioningLog(actor, reference: try context.parameters.require("reference"), limit: limit))
+    }
+
+    @Sendable func webPassword(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        return try JSONResponse.make(["webAdminPassword": try await store.phoneWebPassword(actor, mac: try context.parameters.require("mac"))])
+    }
+}

@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+import NIOConcurrencyHelpers
+import PieuvreCore
+
+/// HTTP Digest (RFC 7616, MD5 as these phones speak it, qop=auth) for device files.
+///
+/// Nonces are signed with a key every node shares (in the database), so any node checks any
+/// nonce; they live 5 minutes. Each node remembers the nonce counts it accepted, so a replayed
+/// answer is refused.
+final class DigestAuthenticator: Sendable {
+    static let realm = "pieuvre"
+    let lifetime: TimeInterval = 300
+    private let keyBytes: [UInt8]
+    private let seen = NIOLockedValueBox([String: SeenCounts]())
+
+    struct SeenCounts {
+        var highest: UInt64 = 0
+        var recent: Set<UInt64> = []
+        var expires: Date
+    }
+
+    init(key: String) {
+        self.keyBytes = Array(key.utf8)
+    }
+
+    func nonce(now: Date) -> String {
+        let stamp = String(UInt64(now.timeIntervalSince1970), radix: 16)
+        return stamp + "." + signature(stamp)
+    }
+
+    func challenge(now: Date, stale: Bool) -> String {
+        "Digest realm=\"\(Self.realm)\", qop=\"auth\", algorithm=MD5, nonce=\"\(nonce(now: now))\", opaque=\"\(Self.opaque)\"" + (stale ? ", stale=true" : "")
+    }
+
+    static let opaque = "70696575767265"
+
+    /// Checks an `Authorization: Digest …` header against the expected user and password.
+    func check(header: String?, method: String, path: String, username: String?, password: String?, now: Date) -> PresentedCredentials {
+        guard let header, header.lowercased().hasPrefix("digest ") else { return .none }
+        let fields = Self.parse(String(header.dropFirst(7)))
+        guard let user = fields["username"], let nonce = fields["nonce"], let uri = fields["uri"], let response = fields["response"]?.lowercased(),
+              fields["realm"] == Self.realm, (fields["algorithm"] ?? "MD5").uppercased() == "MD5" else { return .invalid }
+        guard let username, let password, user == username else { return .invalid }
+        // The URI may come as a path or as an absolute URL; it must name this request.
+        let uriPath = uri.hasPrefix("/") ? uri : (URL(string: uri).map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? "")
+        guard uriPath == path else { return .invalid }
+        let parts = nonce.split(separator: ".", maxSplits: 1).map(String.init)
+        guard parts.count == 2, Self.constantTimeEqual(signature(parts[0]), parts[1]), let stamp = UInt64(parts[0], radix: 16) else { return .invalid }
+        let ha1 = Self.md5("\(user):\(Self.realm):\(password)")
+        let ha2 = Self.md5("\(method):\(uri)")
+        let expected: String
+        var count: UInt64?
+        if let qop = fields["qop"] {
+            guard qop == "auth", let nc = fields["nc"], let cnonce = fields["cnonce"], let n = UInt64(nc, radix: 16) else { return .invalid }
+            expected = Self.md5("\(ha1):\(nonce):\(nc):\(cnonce):\(qop):\(ha2)")
+            count = n
+        } else {
+            expected = Self.md5("\(ha1):\(nonce):\(ha2)")
+        }
+        guard Self.constantTimeEqual(expected, response) else { return .invalid }
+        let issued = Date(timeIntervalSince1970: TimeInterval(stamp))
+        guard now.timeIntervalSince(issued) <= lifetime, issued.timeIntervalSince(now) < 60 else { return .stale }
+        return accept(nonce: nonce, count: count, expires: issued.addingTimeInterval(lifetime), now: now) ? .valid : .invalid
+    }
+
+    /// Records a nonce count; false if it was used before. Without qop a nonce is single-use.
+    private func accept(nonce: String, count: UInt64?, expires: Date, now: Date) -> Bool {
+        seen.withLockedValue { seen in
+            if seen.count > 100_000 { seen = seen.filter { $0.value.expires > now } }
+            var entry = seen[nonce] ?? SeenCounts(expires: expires)
+            let n = count ?? 0
+            if count == nil && seen[nonce] != nil { return false }
+            // Counts may arrive slightly out of order under concurrency: remember a window.
+            if entry.recent.contains(n) || (entry.highest >= 1024 && n <= entry.highest - 1024) { return false }
+            entry.recent.insert(n)
+            entry.highest = max(entry.highest, n)
+            if entry.recent.count > 2048 { entry.recent = entry.recent.filter { $0 > entry.highest - 1024 } }
+            seen[nonce] = entry
+            return true
+        }
+    }
+
+    private func signature(_ stamp: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(stamp.utf8), using: SymmetricKey(data: keyBytes)).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func md5(_ text: String) -> String {
+        Insecure.MD5.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// `key=value, key="quoted, value"` pairs.
+    static func parse(_ text: String) -> [String: String] {
+        var fields: [String: String] = [:]
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            rest = rest.drop { $0 == " " || $0 == "," }
+            guard let eq = rest.firstIndex(of: "=") else { break }
+            let key = rest[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+            rest = rest[rest.index(after: eq)...]
+            var value = ""
+            if rest.first == "\"" {
+                rest = rest.dropFirst()
+                while let ch = rest.first, ch != "\"" {
+                    if ch == "\\", let next = rest.dropFirst().first { value.append(next); rest = rest.dropFirst(2); continue }
+                    value.append(ch)
+                    rest = rest.dropFirst()
+                }
+                rest = rest.dropFirst()
+            } else {
+                let end = rest.firstIndex(of: ",") ?? rest.endIndex
+                value = rest[..<end].trimmingCharacters(in: .whitespaces)
+                rest = rest[end...]
+            }
+            fields[key] = value
+        }
+        return fields
+    }
+}

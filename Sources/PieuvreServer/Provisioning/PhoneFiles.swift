@@ -1,0 +1,200 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import PhoneCatalog
+import PieuvreCore
+import PieuvreStore
+
+/// The phone-facing core, shared by HTTP and (later) TFTP: it routes a file name, applies the
+/// window and credentials policy, renders or reuses files, and logs every request.
+///
+/// Rendered files and phone records are cached in memory: a phone's request is a lookup. The
+/// cache is dropped when this node commits a change and when the platform's generation (bumped
+/// by every node's changes, polled every second) moves.
+public final class PhoneFiles: Sendable {
+    let store: Store
+    let platform: PlatformProfile
+    let journal: ProvisioningJournal
+    let digest: DigestAuthenticator
+    private let cache = NIOLockedValueBox(Cache())
+    private let logger: Logger
+
+    struct Cache {
+        var localChanges = -1
+        var generation = -1
+        var records: [MACAddress: Entry] = [:]
+        var common: [String: RenderedFile] = [:]
+    }
+
+    struct Entry {
+        let record: ProvisioningRecord?
+        var device: RenderedFile?
+    }
+
+    /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
+    static let maxEntries = 500_000
+
+    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, logger: Logger) {
+        self.store = store
+        self.platform = platform
+        self.journal = journal
+        self.digest = DigestAuthenticator(key: digestKey)
+        self.logger = logger
+    }
+
+    /// What to send back for one request.
+    public enum Answer: Sendable, Equatable {
+        case file(RenderedFile)
+        case notFound
+        case challenge(String)
+        case forbidden(String)
+    }
+
+    public struct Request: Sendable {
+        public let fileName: String
+        /// Path and query as received, for the digest `uri` check.
+        public let path: String
+        public let userAgent: String?
+        public let authorization: String?
+        public let sourceIP: String
+        public init(fileName: String, path: String, userAgent: String?, authorization: String?, sourceIP: String) {
+            self.fileName = fileName
+            self.path = path
+            self.userAgent = userAgent
+            self.authorization = authorization
+            self.sourceIP = sourceIP
+        }
+    }
+
+    public func answer(_ request: Request) async throws -> Answer {
+        let now = store.clock.now
+        let agent = request.userAgent.flatMap(PhoneUserAgent.init)
+        guard let path = ProvisioningPath(fileName: request.fileName) else {
+            log(request, nil, .notFound, now: now)
+            return .notFound
+        }
+        // A phone asks for its own files: a request for MAC A from a phone saying it is MAC B is refused.
+        if let asked = path.mac, let claimed = agent?.mac, asked != claimed {
+            log(request, asked, .macMismatch, now: now)
+            logger.warning("MAC mismatch on a phone file", metadata: ["file": "\(request.fileName)", "userAgentMAC": "\(claimed)", "ip": "\(request.sourceIP)"])
+            return .forbidden("the file asked for belongs to another phone than the one asking\n")
+        }
+        switch path {
+        case .yealinkMACBoot, .notProvided:
+            log(request, path.mac, .notFound, now: now)
+            return .notFound
+        case let .common(model):
+            log(request, nil, .served, now: now)
+            return .file(try await commonFile(model))
+        case .yealinkBoot:
+            // The boot file is rendered for the asking phone; without a usable User-Agent the
+            // phone falls back to the common file and then its MAC file (reference §1.2).
+            guard let mac = agent?.mac, let record = try await record(mac), record.model.vendor == .yealink else {
+                log(request, agent?.mac, .notFound, now: now)
+                return .notFound
+            }
+            log(request, mac, .served, now: now, record: record)
+            return .file(YealinkRenderer.boot(model: record.model, mac: mac))
+        case let .device(mac):
+            return try await deviceFile(mac, request, agent, now: now)
+        }
+    }
+
+    private func deviceFile(_ mac: MACAddress, _ request: Request, _ agent: PhoneUserAgent?, now: Date) async throws -> Answer {
+        guard var record = try await record(mac) else {
+            log(request, mac, .notFound, now: now)
+            return .notFound
+        }
+        let presented = digest.check(header: request.authorization, method: "GET", path: request.path, username: record.deviceUsername, password: record.devicePassword, now: now)
+        switch ProvisioningPolicy.decide(now: now, authenticateUntil: record.authenticateUntil, windowOpenedAt: record.windowOpenedAt, credentialsIssuedAt: record.credentialsIssuedAt, presented: presented) {
+        case let .challenge(reason, stale):
+            log(request, mac, reason, now: now, record: record)
+            return .challenge(digest.challenge(now: now, stale: stale))
+        case let .serve(issueCredentials):
+            if issueCredentials {
+                _ = try await store.issueDeviceCredentials(phoneID: record.phoneID, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)
+                invalidate()
+                guard let fresh = try await self.record(mac) else { return .notFound }
+                record = fresh
+            }
+            log(request, mac, .served, now: now, record: record, agent: agent)
+            return .file(device(record))
+        }
+    }
+
+    // MARK: cache
+
+    private func record(_ mac: MACAddress) async throws -> ProvisioningRecord? {
+        refreshIfChanged()
+        if let entry = cache.withLockedValue({ $0.records[mac] }) { return entry.record }
+        let record = try await store.provisioningRecord(mac: mac)
+        cache.withLockedValue { cache in
+            if cache.records.count >= Self.maxEntries { cache.records.removeAll(keepingCapacity: true) }
+            if cache.records[mac] == nil { cache.records[mac] = Entry(record: record, device: nil) }
+        }
+        return record
+    }
+
+    private func device(_ record: ProvisioningRecord) -> RenderedFile {
+        if let file = cache.withLockedValue({ $0.records[record.mac]?.device }) { return file }
+        let file = Renderer.device(profile(record))
+        cache.withLockedValue { $0.records[record.mac]?.device = file }
+        return file
+    }
+
+    private func commonFile(_ model: PhoneModel) async throws -> RenderedFile {
+        refreshIfChanged()
+        if let file = cache.withLockedValue({ $0.common[model.id] }) { return file }
+        let layer = try await store.platformLayer()
+        let settings = EffectiveSettings.compute([layer], model: model.id).mapValues(\.value)
+        let file = Renderer.common(model: model, platform: platform, settings: settings)
+        cache.withLockedValue { $0.common[model.id] = file }
+        return file
+    }
+
+    func profile(_ record: ProvisioningRecord) -> DeviceProfile {
+        let settings = EffectiveSettings.compute(record.layers, model: record.model.id).mapValues(\.value)
+        let account = record.line.map {
+            SIPAccount(number: $0.sda, authName: $0.sipAuthName, password: $0.sipPassword, displayName: $0.name, label: $0.sda)
+        }
+        return DeviceProfile(
+            model: record.model, mac: record.mac, account: account, platform: platform,
+            deviceUsername: record.deviceUsername ?? "", devicePassword: record.devicePassword ?? "",
+            webAdminPassword: record.webAdminPassword, settings: settings)
+    }
+
+    private func refreshIfChanged() {
+        let local = store.changes.current
+        cache.withLockedValue { cache in
+            if cache.localChanges != local {
+                cache.localChanges = local
+                cache.records.removeAll()
+                cache.common.removeAll()
+            }
+        }
+    }
+
+    func invalidate() {
+        cache.withLockedValue { cache in
+            cache.records.removeAll()
+            cache.common.removeAll()
+        }
+    }
+
+    /// Called by the poller with the platform's generation: another node changed something.
+    func platformGeneration(_ generation: Int) {
+        cache.withLockedValue { cache in
+            if cache.generation != generation {
+                cache.generation = generation
+                cache.records.removeAll()
+                cache.common.removeAll()
+            }
+        }
+    }
+
+    private func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil) {
+        journal.record(
+            ProvisioningLogEntry(at: now, mac: mac, file: request.fileName, sourceIP: request.sourceIP, userAgent: request.userAgent, outcome: outcome, phoneID: record?.phoneID, customerID: record?.customerID),
+            sighting: record.map { PhoneSighting(phoneID: $0.phoneID, at: now, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id) })
+    }
+}

@@ -1,0 +1,45 @@
+import Hummingbird
+import PieuvreStore
+
+/// `GET /sip-ps/<file>`: what phones fetch, by DHCP option 66, a typed URL or PnP.
+struct PhoneFilesController {
+    let files: PhoneFiles
+
+    func addRoutes(to router: Router<PieuvreRequestContext>) {
+        router.get("sip-ps/:file", use: fetch)
+        router.get("sip-ps", use: { _, _ in Self.notFound })
+    }
+
+    static var notFound: Response { text(.notFound, "not found\n") }
+
+    @Sendable func fetch(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let answer = try await files.answer(PhoneFiles.Request(
+            fileName: context.parameters.get("file") ?? "",
+            path: request.uri.description,
+            userAgent: request.headers[.userAgent],
+            authorization: request.headers[.authorization],
+            sourceIP: context.remoteIP))
+        switch answer {
+        case let .file(file):
+            var headers = HTTPFields()
+            headers[.contentType] = file.contentType
+            headers[.cacheControl] = "no-store"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        case .notFound:
+            return Self.notFound
+        case let .challenge(header):
+            var response = Self.text(.unauthorized, "authentication required\n")
+            response.headers[.wwwAuthenticate] = header
+            return response
+        case let .forbidden(message):
+            return Self.text(.forbidden, message)
+        }
+    }
+
+    static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}

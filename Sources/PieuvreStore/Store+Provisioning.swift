@@ -1,0 +1,229 @@
+import FluentKit
+import Foundation
+import PhoneCatalog
+import PieuvreCore
+import SQLKit
+
+/// Everything the phone-facing side needs to answer one phone, read in one go.
+public struct ProvisioningRecord: Sendable {
+    public struct LineAccount: Sendable {
+        public let sda: String
+        public let name: String
+        public let sipAuthName: String
+        public let sipPassword: String
+    }
+
+    public let phoneID: UUID
+    public let customerID: UUID
+    public let mac: MACAddress
+    public let model: PhoneModel
+    public let authenticateUntil: Date?
+    public let windowOpenedAt: Date?
+    public let credentialsIssuedAt: Date?
+    public let deviceUsername: String?
+    public let devicePassword: String?
+    public let webAdminPassword: String
+    public let line: LineAccount?
+    /// platform → reseller → customer → departments (widest first) → line → phone.
+    public let layers: [SettingsLayer]
+}
+
+/// A phone-facing request, as the provisioning log keeps it.
+public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
+    public let at: Date
+    public let mac: String?
+    public let file: String
+    public let sourceIP: String
+    public let userAgent: String?
+    public let outcome: ProvisioningOutcome
+    public var phoneID: UUID?
+    public var customerID: UUID?
+
+    public init(at: Date, mac: MACAddress?, file: String, sourceIP: String, userAgent: String?, outcome: ProvisioningOutcome, phoneID: UUID? = nil, customerID: UUID? = nil) {
+        self.at = at
+        self.mac = mac?.description
+        self.file = file
+        self.sourceIP = sourceIP
+        self.userAgent = userAgent
+        self.outcome = outcome
+        self.phoneID = phoneID
+        self.customerID = customerID
+    }
+
+    enum CodingKeys: String, CodingKey { case at, mac, file, sourceIP, userAgent, outcome }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(at, forKey: .at)
+        try c.encode(mac, forKey: .mac)
+        try c.encode(file, forKey: .file)
+        try c.encode(sourceIP, forKey: .sourceIP)
+        try c.encode(userAgent, forKey: .userAgent)
+        try c.encode(outcome, forKey: .outcome)
+    }
+}
+
+/// The last time a phone was seen, folded per phone before it is written.
+public struct PhoneSighting: Sendable {
+    public let phoneID: UUID
+    public let at: Date
+    public let ip: String
+    public let userAgent: String?
+    public let firmware: String?
+    public let detectedModel: String?
+
+    public init(phoneID: UUID, at: Date, ip: String, userAgent: String?, firmware: String?, detectedModel: String?) {
+        self.phoneID = phoneID
+        self.at = at
+        self.ip = ip
+        self.userAgent = userAgent
+        self.firmware = firmware
+        self.detectedModel = detectedModel
+    }
+}
+
+extension Store {
+    static let platformOwner = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
+    public func provisioningRecord(mac: MACAddress) async throws -> ProvisioningRecord? {
+        let db = self.db
+        guard let phone = try await Phone.query(on: db).filter(\.$mac == mac.hex).with(\.$customer).with(\.$line).first(),
+              let model = Catalogue.model(id: phone.model) else { return nil }
+        let line = phone.$line.value ?? nil
+        let departmentID = phone.$department.id ?? line?.$department.id
+        let chain = try await departmentChain(departmentID, on: db)
+        var owners: [(LayerScope, UUID, String)] = [(.platform, Self.platformOwner, ""), (.reseller, phone.customer.$reseller.id, ""), (.customer, phone.$customer.id, "")]
+        owners += chain.map { (.department, $0.id!, $0.name) }
+        if let line { owners.append((.line, line.id!, line.sda)) }
+        owners.append((.phone, phone.id!, mac.description))
+        let layers = try await self.layers(owners, on: db)
+        return ProvisioningRecord(
+            phoneID: phone.id!, customerID: phone.$customer.id, mac: mac, model: model,
+            authenticateUntil: phone.authenticateUntil, windowOpenedAt: phone.windowOpenedAt,
+            credentialsIssuedAt: phone.credentialsIssuedAt, deviceUsername: phone.deviceUsername,
+            devicePassword: phone.devicePassword, webAdminPassword: phone.webAdminPassword ?? "",
+            line: line.map { .init(sda: $0.sda, name: $0.name, sipAuthName: $0.sipAuthName, sipPassword: $0.sipPassword) },
+            layers: layers)
+    }
+
+    /// The platform layer alone: what common files are made of.
+    public func platformLayer() async throws -> SettingsLayer {
+        try await layers([(.platform, Self.platformOwner, "")], on: db)[0]
+    }
+
+    /// Draws fresh device credentials (revoking the earlier ones) and records the phone's
+    /// first contact in this window.
+    public func issueDeviceCredentials(phoneID: UUID, ip: String, userAgent: String?, firmware: String?) async throws -> (username: String, password: String) {
+        let now = clock.now
+        return try await transaction { db in
+            guard let phone = try await Phone.find(phoneID, on: db) else { throw DomainError.notFound(what: "phone", key: phoneID.uuidString) }
+            let username = phone.mac
+            let password = Secrets.password(length: 24)
+            phone.deviceUsername = username
+            phone.devicePassword = password
+            phone.credentialsIssuedAt = now
+            phone.authenticatedAt = now
+            phone.authenticatedIP = ip
+            phone.authenticatedUserAgent = userAgent
+            phone.firmware = firmware
+            try await phone.save(on: db)
+            let mac = (try? MACAddress(value: UInt64(phone.mac, radix: 16) ?? 0))?.description ?? phone.mac
+            try await audit(db, Actor(role: .operator, login: "phone \(mac)"), "phone.credentials", "phone", mac, before: Optional<String>.none, after: ["issuedAt": now])
+            return (username, password)
+        }
+    }
+
+    /// Writes a batch of log entries and sightings. Not a "change": caches stay valid.
+    public func recordProvisioning(_ entries: [ProvisioningLogEntry], sightings: [PhoneSighting]) async throws {
+        guard !entries.isEmpty || !sightings.isEmpty else { return }
+        try await db.transaction { db in
+            for chunk in entries.chunked(into: 500) {
+                let events: [ProvisioningEvent] = chunk.map { entry in
+                    let event = ProvisioningEvent()
+                    event.id = UUID()
+                    event.at = entry.at
+                    event.mac = entry.mac
+                    event.file = entry.file
+                    event.sourceIP = entry.sourceIP
+                    event.userAgent = entry.userAgent
+                    event.outcome = entry.outcome.rawValue
+                    event.phoneID = entry.phoneID
+                    event.customerID = entry.customerID
+                    return event
+                }
+                try await events.create(on: db)
+            }
+            for sighting in sightings {
+                let query = Phone.query(on: db).filter(\.$id == sighting.phoneID)
+                    .set(\.$lastSeenAt, to: sighting.at).set(\.$lastSeenIP, to: sighting.ip)
+                    .set(\.$lastUserAgent, to: sighting.userAgent)
+                if let firmware = sighting.firmware { query.set(\.$firmware, to: firmware) }
+                if let model = sighting.detectedModel { query.set(\.$detectedModel, to: model) }
+                try await query.update()
+            }
+        }
+    }
+
+    public func provisioningLog(_ actor: Actor, mac: String, limit: Int) async throws -> [ProvisioningLogEntry] {
+        try actor.require([.operator, .reseller, .administrator], to: "read provisioning logs")
+        let phone = try await visiblePhone(actor, mac, on: db)
+        let events = try await ProvisioningEvent.query(on: db).filter(\.$mac == (try MACAddress(parsing: phone.mac)).description)
+            .sort(\.$at, .descending).limit(max(1, min(limit, 1000))).all()
+        return events.map(Self.entry)
+    }
+
+    public func provisioningLog(_ actor: Actor, reference: String, limit: Int) async throws -> [ProvisioningLogEntry] {
+        try actor.require([.operator, .reseller, .administrator], to: "read provisioning logs")
+        let customer = try await visibleCustomer(actor, reference, on: db)
+        let events = try await ProvisioningEvent.query(on: db).filter(\.$customerID == customer.id!)
+            .sort(\.$at, .descending).limit(max(1, min(limit, 1000))).all()
+        return events.map(Self.entry)
+    }
+
+    static func entry(_ e: ProvisioningEvent) -> ProvisioningLogEntry {
+        ProvisioningLogEntry(at: e.at, mac: e.mac.flatMap { try? MACAddress(parsing: $0) }, file: e.file, sourceIP: e.sourceIP, userAgent: e.userAgent,
+                             outcome: ProvisioningOutcome(rawValue: e.outcome) ?? .notFound, phoneID: e.phoneID, customerID: e.customerID)
+    }
+
+    /// The platform's change counter, shared by every node through the database.
+    public func platformGeneration() async throws -> Int {
+        let row = try await (db as! any SQLDatabase).raw("SELECT generation FROM platform_state WHERE id = 1").first()
+        return try row?.decode(column: "generation", as: Int.self) ?? 0
+    }
+
+    /// The key every node signs digest nonces with, so any node can check any nonce.
+    public func digestKey() async throws -> String {
+        let row = try await (db as! any SQLDatabase).raw("SELECT digest_key FROM platform_state WHERE id = 1").first()
+        return try row?.decode(column: "digest_key", as: String.self) ?? ""
+    }
+
+    /// The admin password of a phone's own web page; for those who manage the phone.
+    public func phoneWebPassword(_ actor: Actor, mac: String) async throws -> String {
+        try actor.require([.operator, .reseller, .administrator], to: "read a phone's web password")
+        return try await visiblePhone(actor, mac, on: db).webAdminPassword ?? ""
+    }
+
+    // MARK: layers
+
+    func departmentChain(_ id: UUID?, on db: any Database) async throws -> [Department] {
+        var chain: [Department] = []
+        var next = id
+        while let current = next, chain.count < 32, let department = try await Department.find(current, on: db) {
+            chain.insert(department, at: 0)
+            next = department.$parent.id
+        }
+        return chain
+    }
+
+    func layers(_ owners: [(LayerScope, UUID, String)], on db: any Database) async throws -> [SettingsLayer] {
+        let rows = try await SettingValue.query(on: db).filter(\.$ownerID ~~ owners.map(\.1)).all()
+        return owners.map { scope, owner, name in
+            var layer = SettingsLayer(scope: scope, name: name)
+            for row in rows where row.ownerID == owner && row.scope == scope.rawValue {
+                if let value = row.value { layer.values[row.key] = value }
+                if row.locked { layer.locked.insert(row.key) }
+            }
+            return layer
+        }
+    }
+}

@@ -1,0 +1,164 @@
+import FluentKit
+import Foundation
+import PhoneCatalog
+import PieuvreCore
+
+/// Which settings layer an API call reads or writes.
+public enum LayerTarget: Sendable {
+    case platform
+    /// The calling reseller's own layer.
+    case reseller
+    case customer(reference: String)
+    case department(reference: String, name: String)
+    case line(sda: String)
+    case phone(mac: String)
+}
+
+/// A layer as the API shows it, with what is locked above it and, for a line or a phone,
+/// the effective value of every setting and where it comes from.
+public struct LayerView: Codable, Sendable {
+    public let scope: LayerScope
+    public let name: String
+    public let values: [String: String]
+    public let locked: [String]
+    public let lockedAbove: [String: LayerScope]
+    public let effective: [String: EffectiveSetting]?
+}
+
+extension Store {
+    public static let maskedSecret = "********"
+
+    public func settingsLayer(_ actor: Actor, _ target: LayerTarget) async throws -> LayerView {
+        let resolved = try await resolve(actor, target)
+        return view(resolved)
+    }
+
+    /// Replaces the settings of a layer that the caller may edit; settings above the caller's
+    /// role stay as they are. Refuses unknown keys, invalid values, keys above the caller's role
+    /// and keys a wider layer locked, naming each.
+    public func replaceSettingsLayer(_ actor: Actor, _ target: LayerTarget, values: [String: String], locked: [String]) async throws -> LayerView {
+        let resolved = try await resolve(actor, target)
+        guard actor.role >= resolved.scope.writerRole else {
+            throw DomainError.forbidden("a \(actor.role.rawValue) may not change the \(resolved.scope.rawValue) settings")
+        }
+        let above = EffectiveSettings.lockedAbove(resolved.scope, targetName: resolved.name, in: resolved.chain)
+        let current = resolved.chain.last!
+        var newValues: [String: String] = [:]
+        for (key, raw) in values {
+            let definition = try editable(key, actor: actor, above: above)
+            if definition.isSecret && raw == Self.maskedSecret {
+                // The API shows secrets masked; sending the mask back keeps the stored value.
+                if let kept = current.values[key] { newValues[key] = kept }
+                continue
+            }
+            newValues[key] = try definition.validate(raw)
+        }
+        for key in locked { _ = try editable(key, actor: actor, above: above) }
+        let lockedSet = Set(locked)
+        let owner = resolved.owner
+        let scope = resolved.scope
+        let before = view(resolved)
+        let finalValues = newValues
+        var shown = newValues
+        for key in shown.keys where SettingsCatalogue.definition(key)?.isSecret == true { shown[key] = Self.maskedSecret }
+        let after = shown
+        try await transaction { db in
+            let rows = try await SettingValue.query(on: db).filter(\.$scope == scope.rawValue).filter(\.$ownerID == owner).all()
+            for row in rows {
+                // What the caller may not edit is not theirs to remove.
+                guard let definition = SettingsCatalogue.definition(row.key), actor.role >= definition.editRole else { continue }
+                try await row.delete(on: db)
+            }
+            for key in Set(finalValues.keys).union(lockedSet) {
+                let row = SettingValue()
+                row.scope = scope.rawValue
+                row.ownerID = owner
+                row.key = key
+                row.value = finalValues[key]
+                row.locked = lockedSet.contains(key)
+                try await row.create(on: db)
+            }
+            try await audit(db, actor, "settings.replace", "settings", "\(scope.rawValue) \(resolved.name)", before: before.values, after: after)
+        }
+        return try await settingsLayer(actor, target)
+    }
+
+    private func editable(_ key: String, actor: Actor, above: [String: LayerScope]) throws -> SettingDefinition {
+        guard let definition = SettingsCatalogue.definition(key) else {
+            throw DomainError.invalid(field: "settings", value: key, reason: "is not a setting of the catalogue")
+        }
+        guard actor.role >= definition.editRole else {
+            throw DomainError.forbidden("setting \(key) may be changed by an \(definition.editRole.rawValue) or above, not a \(actor.role.rawValue)")
+        }
+        if let lockedBy = above[key] {
+            throw DomainError.forbidden("setting \(key) is locked by the \(lockedBy.rawValue) settings")
+        }
+        return definition
+    }
+
+    private struct ResolvedLayer {
+        let scope: LayerScope
+        let owner: UUID
+        let name: String
+        /// The layers from the platform down to this one, this one last.
+        let chain: [SettingsLayer]
+        let model: String?
+    }
+
+    private func view(_ r: ResolvedLayer) -> LayerView {
+        let layer = r.chain.last!
+        var values = layer.values
+        for (key, _) in values where SettingsCatalogue.definition(key)?.isSecret == true { values[key] = Self.maskedSecret }
+        let effective: [String: EffectiveSetting]? = (r.scope == .line || r.scope == .phone) ? EffectiveSettings.compute(r.chain, model: r.model) : nil
+        return LayerView(
+            scope: r.scope, name: r.name, values: values, locked: layer.locked.sorted(),
+            lockedAbove: EffectiveSettings.lockedAbove(r.scope, targetName: r.name, in: r.chain),
+            effective: effective.map { all in
+                all.reduce(into: [:]) { out, pair in
+                    let secret = SettingsCatalogue.definition(pair.key)?.isSecret == true && !pair.value.value.isEmpty
+                    out[pair.key] = secret ? EffectiveSetting(value: Self.maskedSecret, source: pair.value.source, sourceName: pair.value.sourceName, lockedBy: pair.value.lockedBy) : pair.value
+                }
+            })
+    }
+
+    private func resolve(_ actor: Actor, _ target: LayerTarget) async throws -> ResolvedLayer {
+        let db = self.db
+        var owners: [(LayerScope, UUID, String)] = [(.platform, Self.platformOwner, "")]
+        var model: String?
+        switch target {
+        case .platform:
+            try actor.require([.operator], to: "read the platform settings")
+        case .reseller:
+            try actor.require([.reseller], to: "read reseller settings")
+            owners.append((.reseller, actor.resellerID!, actor.login))
+        case let .customer(reference):
+            try actor.require([.operator, .reseller, .administrator], to: "read customer settings")
+            let customer = try await visibleCustomer(actor, reference, on: db)
+            owners += [(.reseller, customer.$reseller.id, ""), (.customer, customer.id!, reference)]
+        case let .department(reference, name):
+            try actor.require([.operator, .reseller, .administrator], to: "read department settings")
+            let customer = try await visibleCustomer(actor, reference, on: db)
+            let department = try await self.department(named: name, customerID: customer.id!, on: db)
+            owners += [(.reseller, customer.$reseller.id, ""), (.customer, customer.id!, reference)]
+            owners += try await departmentChain(department.id, on: db).map { (.department, $0.id!, $0.name) }
+        case let .line(sda):
+            let line = try await visibleLine(actor, sda, on: db)
+            owners += [(.reseller, line.customer.$reseller.id, ""), (.customer, line.$customer.id, line.customer.reference)]
+            owners += try await departmentChain(line.$department.id, on: db).map { (.department, $0.id!, $0.name) }
+            owners.append((.line, line.id!, line.sda))
+        case let .phone(mac):
+            try actor.require([.operator, .reseller, .administrator], to: "read phone settings")
+            let phone = try await visiblePhone(actor, mac, on: db)
+            let line = phone.$line.value ?? nil
+            owners += [(.reseller, phone.customer.$reseller.id, ""), (.customer, phone.$customer.id, phone.customer.reference)]
+            owners += try await departmentChain(phone.$department.id ?? line?.$department.id, on: db).map { (.department, $0.id!, $0.name) }
+            if let line { owners.append((.line, line.id!, line.sda)) }
+            let shown = (try? MACAddress(parsing: phone.mac))?.description ?? phone.mac
+            owners.append((.phone, phone.id!, shown))
+            model = phone.model
+        }
+        let chain = try await layers(owners, on: db)
+        let last = owners.last!
+        return ResolvedLayer(scope: last.0, owner: last.1, name: last.2, chain: chain, model: model)
+    }
+}
