@@ -76,3 +76,15 @@ def login(base, user, password):
 def data_dir():
     with tempfile.TemporaryDirectory(prefix="pieuvre-e2e-") as d:
         yield d
+
+
+def fetch(url, user_agent, credentials=None, cacert=None):
+    """A phone's fetch through curl: its User-Agent, digest credentials when it has them."""
+    cmd = ["curl", "-sS", "-A", user_agent, "-o", "-", "-w", "\n%{http_code}", url]
+    if credentials:
+        cmd += ["--digest", "-u", f"{credentials[0]}:{credentials[1]}"]
+    if cacert:
+        cmd += ["--cacert", cacert]
+    result = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    text, _, status = result.stdout.rpartition("\n")
+    return int(status), text

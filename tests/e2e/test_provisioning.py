@@ -1,0 +1,107 @@
+"""The seed's CP920 provisioned by the real binary, fetched by curl as the phone would."""
+import os
+import re
+import subprocess
+
+from conftest import Server, curl, fetch, login
+
+UA = "Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b"
+SIP_PASSWORD = "sip-secret-0192349"
+
+
+def register_cp920(base):
+    admin = login(base, "admin", "e2e-admin-pass")
+    assert curl("POST", f"{base}/api/v1/resellers", token=admin,
+                body={"name": "Expert Produits", "login": "expert", "password": "reseller-secret"})[0] == 201
+    reseller = login(base, "expert", "reseller-secret")
+    assert curl("POST", f"{base}/api/v1/customers", token=reseller,
+                body={"companyName": "OPENIP", "siret": "48285833900021", "address": "37-39, rue de Neuilly",
+                      "postalCode": "92110", "city": "Clichy", "reference": "10000"})[0] == 201
+    assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller,
+                body={"sda": "0970192349", "name": "Salle de conférence", "sipPassword": SIP_PASSWORD})[0] == 201
+    status, phone = curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller,
+                         body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920", "description": "Yealink CP920", "sda": "0970192349"})
+    assert status == 201, phone
+    return reseller
+
+
+def value(text, key):
+    match = re.search(rf"^{re.escape(key)} = (.*)$", text, re.M)
+    return match.group(1) if match else None
+
+
+def test_cp920_boot_common_device_then_digest_after_the_window(data_dir):
+    env = {"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass", "PIEUVRE_SIP_DOMAIN": "sip.metacentrex.fr",
+           "PIEUVRE_PUBLIC_URL": "https://portail.metacentrex.fr/", "PIEUVRE_LOG_LEVEL": "debug"}
+    server = Server(data_dir, env=env)
+    try:
+        reseller = register_cp920(server.base)
+        base = f"{server.base}/sip-ps"
+
+        status, boot = fetch(f"{base}/y000000000000.boot", UA)
+        assert status == 200
+        assert 'include:config "y000000000078.cfg"' in boot and 'include:config "805ec0021c1b.cfg"' in boot
+        assert fetch(f"{base}/805ec0021c1b.boot", UA)[0] == 404
+
+        status, common = fetch(f"{base}/y000000000078.cfg", UA)
+        assert status == 200 and "static.auto_provision.server.url = https://portail.metacentrex.fr/sip-ps/" in common
+        assert SIP_PASSWORD not in common
+
+        status, device = fetch(f"{base}/805ec0021c1b.cfg", UA)
+        assert status == 200
+        assert value(device, "account.1.password") == SIP_PASSWORD
+        assert value(device, "account.1.sip_server.1.address") == "sip.metacentrex.fr"
+        user = value(device, "static.auto_provision.server.username")
+        password = value(device, "static.auto_provision.server.password")
+        assert user == "805ec0021c1b" and len(password) >= 22
+
+        status, phone = curl("GET", f"{server.base}/api/v1/phones/80:5E:C0:02:1C:1B", token=reseller)
+        assert phone["authenticatedAt"] and phone["authenticatedIP"] == "127.0.0.1" and phone["firmware"] == "78.86.0.15"
+
+        # The window moved into the past: MAC alone is refused, the issued credentials work.
+        status, _ = curl("PATCH", f"{server.base}/api/v1/phones/80:5E:C0:02:1C:1B", token=reseller,
+                         body={"authenticateUntil": "2020-01-01T00:00:00Z"})
+        assert status == 200
+        status, refusal = fetch(f"{base}/805ec0021c1b.cfg", UA)
+        assert status == 401 and SIP_PASSWORD not in refusal and password not in refusal
+        assert fetch(f"{base}/805ec0021c1b.cfg", UA, credentials=(user, "wrong-password"))[0] == 401
+        status, again = fetch(f"{base}/805ec0021c1b.cfg", UA, credentials=(user, password))
+        assert status == 200 and again == device
+
+        assert fetch(f"{base}/805ec0021c1b.cfg", "Yealink SIP-T46G 28.83.0.120 00:15:65:82:0b:99")[0] == 403
+        assert fetch(f"{base}/001565000001.cfg", UA.replace("80:5e:c0:02:1c:1b", "00:15:65:00:00:01"))[0] == 404
+
+        status, events = curl("GET", f"{server.base}/api/v1/phones/80:5E:C0:02:1C:1B/events", token=reseller)
+        outcomes = [e["outcome"] for e in events]
+        assert "window closed" in outcomes and "bad credentials" in outcomes and "MAC mismatch" in outcomes
+    finally:
+        assert server.stop() == 0
+    logs = "".join(server.output)
+    for secret in [SIP_PASSWORD, password, "e2e-admin-pass", "reseller-secret"]:
+        assert secret not in logs, "a secret reached the logs"
+
+
+def test_https_with_tls_1_2_or_later(data_dir):
+    cert, key = os.path.join(data_dir, "cert.pem"), os.path.join(data_dir, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
+                    args=("--tls-cert", cert, "--tls-key", key, "--tls-port", "0"))
+    try:
+        deadline_lines = []
+        while not any("tls-url=" in line for line in server.output + deadline_lines):
+            line = server.proc.stdout.readline()
+            if not line:
+                break
+            deadline_lines.append(line)
+        server.output += deadline_lines
+        tls_port = int(re.search(r"tls-url=https://127\.0\.0\.1:(\d+)/", "".join(server.output)).group(1))
+        register_cp920(server.base)
+        status, device = fetch(f"https://localhost:{tls_port}/sip-ps/805ec0021c1b.cfg", UA, cacert=cert)
+        assert status == 200 and value(device, "account.1.password") == SIP_PASSWORD
+        old = subprocess.run(["curl", "-sS", "--cacert", cert, "--tls-max", "1.1", f"https://localhost:{tls_port}/health"],
+                             capture_output=True, text=True)
+        assert old.returncode != 0, "TLS 1.1 is refused"
+    finally:
+        assert server.stop() == 0
