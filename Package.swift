@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "PieuvreCore"),
         // The phone catalogue: models, vendors, display names. Pure.
         .target(name: "PhoneCatalog", dependencies: ["PieuvreCore"]),
+        // TFTP (RFC 1350 and option extensions) as pure state machines: no NIO, no clock.
+        .target(name: "TFTPServer"),
         // Persistence and the operations that change records (with their audit trail).
         .target(
             name: "PieuvreStore",
@@ -40,7 +42,7 @@ let package = Package(
         .target(
             name: "PieuvreServer",
             dependencies: [
-                "PieuvreCore", "PhoneCatalog", "PieuvreStore",
+                "PieuvreCore", "PhoneCatalog", "PieuvreStore", "TFTPServer",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -58,6 +60,7 @@ let package = Package(
         ),
         .testTarget(name: "PieuvreCoreTests", dependencies: ["PieuvreCore"]),
         .testTarget(name: "PhoneCatalogTests", dependencies: ["PhoneCatalog"]),
+        .testTarget(name: "TFTPServerTests", dependencies: ["TFTPServer"]),
         .testTarget(
             name: "PieuvreServerTests",
             dependencies: [
