@@ -21,8 +21,13 @@ public struct ServerConfiguration: Sendable {
     public var tlsPort: Int?
     public var tlsCertificate: String?
     public var tlsKey: String?
+    /// UDP port of the TFTP server; nil or 0 turns it off.
+    public var tftpPort: Int?
+    public var tftpMaxTransfers = 256
+    public var tftpMaxPerSource = 16
 
-    public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil) {
+    public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil, tftpPort: Int? = nil) {
+        self.tftpPort = tftpPort
         self.host = host
         self.port = port
         self.publicURL = publicURL
@@ -102,6 +107,9 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
                 logger.notice("pieuvre listening", metadata: ["tls-url": "https://\(configuration.host):\(port)/"])
             },
             logger: logger))
+    }
+    if let tftpPort = configuration.tftpPort, tftpPort != 0 {
+        listeners.append(TFTPService(host: configuration.host, port: tftpPort, files: phones.files, maxTransfers: configuration.tftpMaxTransfers, maxPerSource: configuration.tftpMaxPerSource, logger: logger))
     }
     return background + listeners
 }

@@ -37,6 +37,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "PEM private key for HTTPS. Env: PIEUVRE_TLS_KEY.")
     var tlsKey: String?
 
+    @Option(name: .long, help: "UDP port of the TFTP server for DHCP option 66; 0 turns it off. Env: PIEUVRE_TFTP_PORT (default 69).")
+    var tftpPort: Int?
+
+    @Option(name: .long, help: "Most TFTP transfers at once. Env: PIEUVRE_TFTP_MAX_TRANSFERS (default 256).")
+    var tftpMaxTransfers: Int?
+
+    @Option(name: .long, help: "Most TFTP transfers at once from one address. Env: PIEUVRE_TFTP_MAX_PER_SOURCE (default 16).")
+    var tftpMaxPerSource: Int?
+
     func run() async throws {
         let logger = common.logger("pieuvre")
         let port = try Environment.int(httpPort, "PIEUVRE_HTTP_PORT", flag: "http-port") ?? 8080
@@ -57,7 +66,7 @@ struct Serve: AsyncParsableCommand {
         guard (certificate == nil) == (key == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         let securePort = try Environment.int(tlsPort, "PIEUVRE_TLS_PORT", flag: "tls-port") ?? 8443
         guard (0...65535).contains(securePort) else { throw ValidationError("--tls-port must be between 0 and 65535, not \(securePort)") }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: Environment.value(httpHost, "PIEUVRE_HTTP_HOST") ?? "0.0.0.0",
             port: port,
             publicURL: Environment.value(publicURL, "PIEUVRE_PUBLIC_URL"),
@@ -65,7 +74,12 @@ struct Serve: AsyncParsableCommand {
             sipProxy: Environment.value(sipProxy, "PIEUVRE_SIP_PROXY"),
             tlsPort: certificate == nil ? nil : securePort,
             tlsCertificate: certificate,
-            tlsKey: key)
+            tlsKey: key,
+            tftpPort: try Environment.int(tftpPort, "PIEUVRE_TFTP_PORT", flag: "tftp-port") ?? 69)
+        configuration.tftpMaxTransfers = try Environment.int(tftpMaxTransfers, "PIEUVRE_TFTP_MAX_TRANSFERS", flag: "tftp-max-transfers") ?? 256
+        configuration.tftpMaxPerSource = try Environment.int(tftpMaxPerSource, "PIEUVRE_TFTP_MAX_PER_SOURCE", flag: "tftp-max-per-source") ?? 16
+        guard (0...65535).contains(configuration.tftpPort ?? 0) else { throw ValidationError("--tftp-port must be between 0 and 65535") }
+        guard configuration.tftpMaxTransfers >= 1, configuration.tftpMaxPerSource >= 1 else { throw ValidationError("TFTP transfer limits must be at least 1") }
         let services = try await buildServices(configuration: configuration, store: store, logger: logger)
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

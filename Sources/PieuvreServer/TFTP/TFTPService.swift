@@ -1,0 +1,209 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import TFTPServer
+
+/// The thin SwiftNIO shell around the TFTP state machines: the well-known port admits read
+/// requests; each transfer runs on its own ephemeral port, as RFC 1350 asks. Files come from
+/// the same phone-facing core as HTTP, so routing, the window and the log are the same.
+public final class TFTPService: Service, Sendable {
+    let host: String
+    let port: Int
+    let files: PhoneFiles
+    let logger: Logger
+    let limiter: NIOLockedValueBox<TFTPLimiter>
+    let limits = TFTPTransfer.Limits()
+
+    public init(host: String, port: Int, files: PhoneFiles, maxTransfers: Int, maxPerSource: Int, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.files = files
+        self.logger = logger
+        self.limiter = NIOLockedValueBox(TFTPLimiter(maxTotal: maxTransfers, maxPerSource: maxPerSource))
+    }
+
+    public func run() async throws {
+        let service = self
+        let bound = try? await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(RequestHandler(service: service))
+                }
+            }
+            .bind(host: host, port: port).get()
+        guard let channel = bound else {
+            // Not fatal: HTTP(S) still serves phones. Port 69 needs root or CAP_NET_BIND_SERVICE.
+            logger.warning("TFTP disabled: cannot listen on UDP \(host):\(port) (port 69 needs root or CAP_NET_BIND_SERVICE; --tftp-port 0 turns TFTP off)")
+            try? await gracefulShutdown()
+            return
+        }
+        logger.notice("pieuvre TFTP listening", metadata: ["tftp": "\(host):\(channel.localAddress?.port ?? port)"])
+        try? await gracefulShutdown()
+        try? await channel.close()
+    }
+
+    /// Looks the file up through the phone-facing core and starts the transfer, or answers
+    /// with the TFTP error that fits.
+    func start(_ request: TFTPRequest, from client: SocketAddress, on channel: any Channel) async {
+        let source = client.ipAddress ?? "unknown"
+        guard limiter.withLockedValue({ $0.acquire(source) }) else {
+            send(.error(.notDefined, "too many transfers, try again later"), to: client, on: channel)
+            return
+        }
+        let answer: PhoneFiles.Answer
+        do {
+            answer = try await files.answer(PhoneFiles.Request(fileName: request.fileName, path: "tftp:\(request.fileName)", userAgent: nil, authorization: nil, sourceIP: source))
+        } catch {
+            logger.error("TFTP lookup failed", metadata: ["file": "\(request.fileName)"])
+            answer = .notFound
+        }
+        let file: [UInt8]
+        switch answer {
+        case let .file(rendered):
+            file = rendered.bytes
+        case .notFound:
+            release(source)
+            return send(.error(.fileNotFound, "file not found"), to: client, on: channel)
+        case .challenge, .forbidden:
+            // TFTP carries no credentials: outside the window the device file is not given.
+            release(source)
+            return send(.error(.accessViolation, "provisioning window closed: use HTTPS with the device credentials"), to: client, on: channel)
+        }
+        let service = self
+        do {
+            let bindHost = channel.localAddress?.ipAddress ?? host
+            _ = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelInitializer { transferChannel in
+                    transferChannel.eventLoop.makeCompletedFuture {
+                        try transferChannel.pipeline.syncOperations.addHandler(TransferHandler(service: service, request: request, file: file, client: client, source: source))
+                    }
+                }
+                .bind(host: bindHost, port: 0).get()
+        } catch {
+            release(source)
+            send(.error(.notDefined, "no port for the transfer"), to: client, on: channel)
+        }
+    }
+
+    func release(_ source: String) {
+        limiter.withLockedValue { $0.release(source) }
+    }
+
+    func send(_ packet: TFTPPacket, to client: SocketAddress, on channel: any Channel) {
+        let buffer = channel.allocator.buffer(bytes: packet.encode())
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: client, data: buffer), promise: nil)
+    }
+
+    static func now() -> Double { Double(NIODeadline.now().uptimeNanoseconds) / 1e9 }
+}
+
+/// The well-known port: decodes, admits, and hands read requests to the service.
+final class RequestHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let service: TFTPService
+
+    init(service: TFTPService) { self.service = service }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        let bytes = Array(envelope.data.readableBytesView)
+        let client = envelope.remoteAddress
+        switch TFTPGate.admit(bytes) {
+        case .ignore:
+            return
+        case let .refuse(reply):
+            context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: client, data: context.channel.allocator.buffer(bytes: reply))), promise: nil)
+        case let .read(request):
+            let service = self.service
+            let channel = context.channel
+            Task { await service.start(request, from: client, on: channel) }
+        }
+    }
+
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+}
+
+/// One transfer's port: feeds the client's datagrams and the timer to its state machine.
+final class TransferHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    typealias OutboundOut = AddressedEnvelope<ByteBuffer>
+
+    let service: TFTPService
+    let request: TFTPRequest
+    let file: [UInt8]
+    let client: SocketAddress
+    let source: String
+    var transfer: TFTPTransfer?
+    var timer: Scheduled<Void>?
+    var released = false
+
+    init(service: TFTPService, request: TFTPRequest, file: [UInt8], client: SocketAddress, source: String) {
+        self.service = service
+        self.request = request
+        self.file = file
+        self.client = client
+        self.source = source
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        let (transfer, actions) = TFTPTransfer.start(request: request, file: file, now: TFTPService.now(), limits: service.limits)
+        self.transfer = transfer
+        perform(actions, context: context)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        guard envelope.remoteAddress == client else {
+            // Another sender on this transfer's port: tell it, leave the transfer alone (RFC 1350).
+            let reply = TFTPPacket.error(.unknownTransferID, "unknown transfer").encode()
+            context.writeAndFlush(wrapOutboundOut(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: context.channel.allocator.buffer(bytes: reply))), promise: nil)
+            return
+        }
+        guard var transfer else { return }
+        let actions = transfer.receive(Array(envelope.data.readableBytesView), now: TFTPService.now())
+        self.transfer = transfer
+        perform(actions, context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        releaseOnce()
+    }
+
+    private func perform(_ actions: [TFTPTransfer.Action], context: ChannelHandlerContext) {
+        for action in actions {
+            switch action {
+            case let .send(bytes):
+                context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: client, data: context.channel.allocator.buffer(bytes: bytes))), promise: nil)
+            case let .wait(until):
+                timer?.cancel()
+                let delay = TimeAmount.nanoseconds(Int64(max(0, until - TFTPService.now()) * 1e9))
+                let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                timer = context.eventLoop.scheduleTask(in: delay) {
+                    let (handler, context) = bound.value
+                    guard var transfer = handler.transfer else { return }
+                    let actions = transfer.tick(now: TFTPService.now())
+                    handler.transfer = transfer
+                    handler.perform(actions, context: context)
+                }
+            case .finish:
+                timer?.cancel()
+                context.flush()
+                releaseOnce()
+                context.close(promise: nil)
+                return
+            }
+        }
+        context.flush()
+    }
+
+    private func releaseOnce() {
+        guard !released else { return }
+        released = true
+        service.release(source)
+    }
+}
