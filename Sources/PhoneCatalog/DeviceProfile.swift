@@ -74,6 +74,11 @@ public struct RenderedFile: Sendable, Equatable {
         self.bytes = Array(text.utf8)
         self.contentType = contentType
     }
+
+    public init(bytes: [UInt8], contentType: String) {
+        self.bytes = bytes
+        self.contentType = contentType
+    }
 }
 
 /// The vendor's renderer for a model.

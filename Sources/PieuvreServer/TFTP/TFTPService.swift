@@ -12,15 +12,22 @@ import TFTPServer
 public final class TFTPService: Service, Sendable {
     let host: String
     let port: Int
-    let files: PhoneFiles
+    /// Where files come from: the phone-facing core in `serve`, a synthetic file in benchmarks.
+    let lookup: @Sendable (_ fileName: String, _ source: String) async throws -> PhoneFiles.Answer
     let logger: Logger
     let limiter: NIOLockedValueBox<TFTPLimiter>
     let limits = TFTPTransfer.Limits()
 
-    public init(host: String, port: Int, files: PhoneFiles, maxTransfers: Int, maxPerSource: Int, logger: Logger) {
+    public convenience init(host: String, port: Int, files: PhoneFiles, maxTransfers: Int, maxPerSource: Int, logger: Logger) {
+        self.init(host: host, port: port, maxTransfers: maxTransfers, maxPerSource: maxPerSource, logger: logger) { name, source in
+            try await files.answer(PhoneFiles.Request(fileName: name, path: "tftp:\(name)", userAgent: nil, authorization: nil, sourceIP: source))
+        }
+    }
+
+    public init(host: String, port: Int, maxTransfers: Int, maxPerSource: Int, logger: Logger, lookup: @escaping @Sendable (String, String) async throws -> PhoneFiles.Answer) {
         self.host = host
         self.port = port
-        self.files = files
+        self.lookup = lookup
         self.logger = logger
         self.limiter = NIOLockedValueBox(TFTPLimiter(maxTotal: maxTransfers, maxPerSource: maxPerSource))
     }
@@ -56,7 +63,7 @@ public final class TFTPService: Service, Sendable {
         }
         let answer: PhoneFiles.Answer
         do {
-            answer = try await files.answer(PhoneFiles.Request(fileName: request.fileName, path: "tftp:\(request.fileName)", userAgent: nil, authorization: nil, sourceIP: source))
+            answer = try await lookup(request.fileName, source)
         } catch {
             logger.error("TFTP lookup failed", metadata: ["file": "\(request.fileName)"])
             answer = .notFound
