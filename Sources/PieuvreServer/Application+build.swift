@@ -50,11 +50,14 @@ public struct ServerConfiguration: Sendable {
 public struct PhoneSide: Sendable {
     public let files: PhoneFiles
     public let journal: ProvisioningJournal
+    let portal: PortalKit
 
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
         let journal = ProvisioningJournal(store: store, logger: logger)
-        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: try await store.digestKey(), logger: logger)
-        return PhoneSide(files: files, journal: journal)
+        let key = try await store.digestKey()
+        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, logger: logger)
+        let secure = configuration.publicURL?.hasPrefix("https://") ?? false
+        return PhoneSide(files: files, journal: journal, portal: try PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure))
     }
 }
 
@@ -64,6 +67,7 @@ public func buildRouter(store: Store, phones: PhoneSide) -> Router<PieuvreReques
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     PhoneFilesController(files: phones.files).addRoutes(to: router)
+    PortalController(kit: phones.portal).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: BearerAuthenticator(store: store))
     SessionsController(store: store).addRoutes(to: api)
     ResellersController(store: store).addRoutes(to: api)

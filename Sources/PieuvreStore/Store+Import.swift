@@ -7,7 +7,7 @@ extension Store {
     /// Registers many phones at once ("Ajouter des adresses MAC par lot ou bloc"). All or nothing:
     /// every row is checked first, and any bad row refuses the whole import with one entry per
     /// bad line. The rows are then written in one transaction, in multi-row inserts.
-    public func importPhones(_ actor: Actor, reference: String, rows: [ImportRow]) async throws -> ImportResult {
+    public func importPhones(_ actor: Actor, reference: String, rows: [ImportRow], dryRun: Bool = false) async throws -> ImportResult {
         try actor.require([.operator, .reseller], to: "import phones")
         let customer = try await visibleCustomer(actor, reference, on: db)
         guard !rows.isEmpty else { throw DomainError.unprocessable("the import holds no phone") }
@@ -62,6 +62,8 @@ extension Store {
             throw DomainError.importRefused(errors.sorted { $0.line < $1.line })
         }
 
+        // A preview checks everything and writes nothing.
+        if dryRun { return ImportResult(created: 0, macs: parsed.map { $0.mac.description }) }
         let now = clock.now
         let until = window.openedAtRegistration(now: now)
         let phones: [Phone] = parsed.map { item in

@@ -1,0 +1,198 @@
+"""The portals in a real headless Chromium (selenium): the seed's reseller and administrator flows.
+Screenshots of every page, in French and English, go to test-artifacts/screenshots/."""
+import os
+
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import Server, curl, fetch, login
+
+SHOTS = os.path.join(os.path.dirname(__file__), "../../test-artifacts/screenshots")
+UA = "Yealink SIP-T42G 29.83.0.120 00:15:65:a7:57:e6"
+
+
+@pytest.fixture
+def browser():
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000", "--lang=fr-FR"]:
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.implicitly_wait(2)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name):
+    os.makedirs(SHOTS, exist_ok=True)
+    driver.save_screenshot(os.path.join(SHOTS, f"{name}.png"))
+
+
+def both_languages(driver, name):
+    """Screenshot the page in French, then in English, then back to French."""
+    url = driver.current_url.split("#")[0]
+    base, _, query = url.partition("?")
+    kept = "&".join(p for p in query.split("&") if p and not p.startswith("lang="))
+    join = lambda lang: base + "?" + (kept + "&" if kept else "") + "lang=" + lang
+    shot(driver, f"{name}-fr")
+    driver.get(join("en"))
+    shot(driver, f"{name}-en")
+    driver.get(join("fr"))
+
+
+@pytest.fixture
+def platform(data_dir):
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"})
+    base = server.base
+    op = login(base, "admin", "e2e-admin-pass")
+    for name, user in [("Expert Produits", "expert"), ("Rival Telecom", "rival")]:
+        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": name, "login": user, "password": "reseller-secret"})[0] == 201
+    reseller = login(base, "expert", "reseller-secret")
+    assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
+        "companyName": "OPENIP", "siret": "48285833900021", "address": "37-39, rue de Neuilly", "postalCode": "92110", "city": "Clichy", "reference": "10000"})[0] == 201
+    for name, parent in [("Site principal", None), ("Clichy", "Site principal"), ("St_Avertin", "Site principal"), ("Nantes", "Site principal")]:
+        body = {"name": name} if parent is None else {"name": name, "parent": parent}
+        assert curl("POST", f"{base}/api/v1/customers/10000/departments", token=reseller, body=body)[0] == 201
+    for sda, name, dep, extra in [("0970711111", "Utilisateur Full Meta Test - 1", "Site principal", {"administrator": True, "portalPassword": "admin-line-pass"}),
+                                  ("0970192349", "Salle de conférence", "Site principal", {}),
+                                  ("0970716830", "Accueil St Avertin", "St_Avertin", {}),
+                                  ("0970716831", "Bureau St Avertin", "St_Avertin", {})]:
+        assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": sda, "name": name, "department": dep, "licence": "Full Meta Test", **extra})[0] == 201
+    for mac, model, sda, description in [("00:15:65:A7:57:E6", "yealink-t42g", "0970716830", "Yealink T42G"),
+                                         ("00:04:13:78:37:9F", "snom-d725", "0970716830", "snom D725")]:
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": mac, "model": model, "sda": sda, "description": description})[0] == 201
+    yield server, reseller
+    server.stop()
+
+
+def sign_in(driver, base, user, password):
+    driver.get(base + "/")
+    driver.find_element(By.ID, "login").send_keys(user)
+    driver.find_element(By.ID, "password").send_keys(password)
+    driver.find_element(By.ID, "submit").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "logout") or d.find_elements(By.ID, "error"))
+
+
+def test_reseller_provisions_imports_and_deletes(browser, platform):
+    server, _ = platform
+    base = server.base
+    browser.get(base + "/")
+    both_languages(browser, "login")
+    sign_in(browser, base, "expert", "reseller-secret")
+    assert browser.current_url.endswith("/extranet")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#clients tbody tr")
+    assert [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows] == ["10000"]
+    assert rows[0].find_elements(By.TAG_NAME, "td")[2].text == "OPENIP"
+    both_languages(browser, "clients")
+
+    browser.find_element(By.LINK_TEXT, "Fiche client").click()
+    assert "OPENIP [10000]" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "48285833900021" in browser.find_element(By.ID, "informations").text
+    both_languages(browser, "client")
+
+    # Provisionner @MAC from the user's Actions, SDA prefilled.
+    user_row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#users tbody tr") if r.text.startswith("0970192349"))
+    user_row.find_element(By.CSS_SELECTOR, "a.provision").click()
+    assert browser.find_element(By.ID, "sda").get_attribute("value") == "0970192349"
+    both_languages(browser, "provision")
+    browser.find_element(By.ID, "mac").send_keys("80:5E:C0:02:1C:1B")
+    browser.find_element(By.CSS_SELECTOR, "#model option[value='yealink-cp920']").click()
+    browser.find_element(By.ID, "description").send_keys("<script>alert(1)</script> Aurélien")
+    browser.find_element(By.ID, "submit").click()
+    phone_row = browser.find_element(By.CSS_SELECTOR, "#phones tr[data-mac='80:5E:C0:02:1C:1B']")
+    assert "0970192349" in phone_row.text and "Yealink CP920" in phone_row.text
+    assert phone_row.find_element(By.CSS_SELECTOR, ".description").text == "<script>alert(1)</script> Aurélien"
+    with pytest.raises(NoAlertPresentException):
+        browser.switch_to.alert.text
+
+    # The same MAC again: the seed's exact text, the form keeps what was typed.
+    browser.get(base + "/extranet/clients/10000/provision?sda=0970192349")
+    browser.find_element(By.ID, "mac").send_keys("805ec0021c1b")
+    browser.find_element(By.ID, "submit").click()
+    assert browser.find_element(By.ID, "error").text == "An attempt has been made to create a duplicate object."
+    assert browser.find_element(By.ID, "mac").get_attribute("value") == "805ec0021c1b"
+    shot(browser, "provision-duplicate-fr")
+    browser.find_element(By.ID, "mac").clear()
+    browser.find_element(By.ID, "mac").send_keys("80:5E:C0:02:1C")
+    browser.find_element(By.ID, "submit").click()
+    assert "has 10 hex digits" in browser.find_element(By.ID, "error").text
+
+    # Delete, with confirmation.
+    browser.get(base + "/extranet/clients/10000")
+    browser.find_element(By.CSS_SELECTOR, "#phones tr[data-mac='80:5E:C0:02:1C:1B'] button.delete").click()
+    browser.switch_to.alert.accept()
+    assert not browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='80:5E:C0:02:1C:1B']")
+
+    # A CSV with one bad line imports nothing and names the line; a good one imports.
+    bad = "mac,model,sda,description\n00:15:65:00:00:01,yealink-t46g,0970711111,Poste 1\n00:15:65:00:00:ZZ,yealink-t46g,,bad\n"
+    browser.execute_script("document.getElementById('csv').value = arguments[0]", bad)
+    browser.find_element(By.ID, "import-button").click()
+    errors = browser.find_element(By.ID, "import-errors").text
+    assert "3" in errors and "00:15:65:00:00:ZZ" in errors
+    assert not browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='00:15:65:00:00:01']")
+    shot(browser, "import-refused-fr")
+    good = bad.replace("00:15:65:00:00:ZZ", "00:15:65:00:00:02")
+    browser.execute_script("document.getElementById('csv').value = arguments[0]", good)
+    browser.find_element(By.ID, "preview-button").click()
+    assert browser.find_element(By.ID, "preview").text.startswith("2 ")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='00:15:65:00:00:01']"), "a preview writes nothing"
+    browser.find_element(By.ID, "import-button").click()
+    assert browser.find_element(By.ID, "message").text.startswith("2 ")
+    assert browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='00:15:65:00:00:02']")
+
+
+def test_administrator_assigns_and_reopens(browser, platform):
+    server, reseller = platform
+    base = server.base
+    # The T42G's window is closed.
+    assert curl("PATCH", f"{base}/api/v1/phones/00:15:65:A7:57:E6", token=reseller, body={"authenticateUntil": "2020-01-01T00:00:00Z"})[0] == 200
+    assert fetch(f"{base}/sip-ps/001565a757e6.cfg", UA)[0] == 401
+
+    sign_in(browser, base, "0970711111", "admin-line-pass")
+    assert browser.current_url.endswith("/admin")
+    both_languages(browser, "admin-phones")
+    search = browser.find_element(By.ID, "q")
+    search.send_keys("St_Avertin\n")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#admin-phones tbody tr")
+    assert sorted(r.get_attribute("data-mac") for r in rows) == ["00:04:13:78:37:9F", "00:15:65:A7:57:E6"]
+
+    browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F'] input[type=checkbox]").click()
+    browser.find_element(By.ID, "assign-sda").send_keys("0970716831")
+    browser.find_element(By.ID, "assign-line").click()
+    assert "0970716831" in browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F']").text
+    browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F'] input[type=checkbox]").click()
+    browser.find_element(By.CSS_SELECTOR, "#department option[value='Clichy']").click()
+    browser.find_element(By.ID, "assign-department").click()
+    assert "Clichy" in browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F']").text
+
+    browser.find_element(By.LINK_TEXT, "00:15:65:A7:57:E6").click()
+    both_languages(browser, "change-phone")
+    browser.find_element(By.ID, "next-hour").click()
+    browser.find_element(By.ID, "apply").click()
+    assert browser.find_element(By.ID, "message").is_displayed()
+    status, device = fetch(f"{base}/sip-ps/001565a757e6.cfg", UA)
+    assert status == 200 and "account.1.user_name = 0970716830" in device
+    browser.refresh()
+    assert "127.0.0.1" in browser.find_element(By.ID, "authenticated-at").text
+    assert "served" in browser.find_element(By.ID, "log").text and "window closed" in browser.find_element(By.ID, "log").text
+    shot(browser, "change-phone-after-fr")
+
+
+def test_another_reseller_gets_404(browser, platform):
+    server, _ = platform
+    sign_in(browser, server.base, "rival", "reseller-secret")
+    assert not browser.find_elements(By.CSS_SELECTOR, "#clients tbody tr")
+    for path in ["/extranet/clients/10000", "/extranet/clients/10000/provision?sda=0970192349", "/admin/phones/00:15:65:A7:57:E6"]:
+        status, _ = curl("GET", server.base + path)
+        assert status in (303, 200)  # no session: the login page
+    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+    import subprocess
+    for path in ["/extranet/clients/10000", "/extranet/clients/10000/provision?sda=0970192349", "/admin/phones/00:15:65:A7:57:E6"]:
+        result = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", f"pieuvre_session={cookies['pieuvre_session']}", server.base + path],
+                                capture_output=True, text=True)
+        assert result.stdout == "404", path
