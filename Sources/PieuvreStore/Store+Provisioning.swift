@@ -137,21 +137,18 @@ extension Store {
     public func recordProvisioning(_ entries: [ProvisioningLogEntry], sightings: [PhoneSighting]) async throws {
         guard !entries.isEmpty || !sightings.isEmpty else { return }
         try await db.transaction { db in
+            // Plain multi-row inserts: Fluent's per-model reflection cost more than the write
+            // itself at thousands of requests a second.
+            let sql = db as! any SQLDatabase
             for chunk in entries.chunked(into: 500) {
-                let events: [ProvisioningEvent] = chunk.map { entry in
-                    let event = ProvisioningEvent()
-                    event.id = UUID()
-                    event.at = entry.at
-                    event.mac = entry.mac
-                    event.file = entry.file
-                    event.sourceIP = entry.sourceIP
-                    event.userAgent = entry.userAgent
-                    event.outcome = entry.outcome.rawValue
-                    event.phoneID = entry.phoneID
-                    event.customerID = entry.customerID
-                    return event
+                var insert = sql.insert(into: ProvisioningEvent.schema)
+                    .columns("id", "at", "mac", "file", "source_ip", "user_agent", "outcome", "phone_id", "customer_id")
+                for entry in chunk {
+                    insert = insert.values(
+                        SQLBind(UUID()), SQLBind(entry.at), SQLBind(entry.mac), SQLBind(entry.file), SQLBind(entry.sourceIP),
+                        SQLBind(entry.userAgent), SQLBind(entry.outcome.rawValue), SQLBind(entry.phoneID), SQLBind(entry.customerID))
                 }
-                try await events.create(on: db)
+                try await insert.run()
             }
             for sighting in sightings {
                 let query = Phone.query(on: db).filter(\.$id == sighting.phoneID)

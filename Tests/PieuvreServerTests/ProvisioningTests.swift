@@ -148,6 +148,10 @@ import Testing
             #expect(ok.text == inside.text)
 
             #expect(try await Self.fetch(p, "805ec0021c1b.cfg", ua: ua, authorization: answer).status == .unauthorized, "a replayed answer is refused")
+            // Another challenge in the same second is a nonce of its own: its count 1 is fresh.
+            let second = try #require(try await Self.fetch(p, "805ec0021c1b.cfg", ua: ua).headers[.wwwAuthenticate])
+            #expect(second != header)
+            #expect(try await Self.fetch(p, "805ec0021c1b.cfg", ua: ua, authorization: Self.digest(second, user: "805ec0021c1b", password: password, uri: uri)).status == .ok)
             let next = Self.digest(header, user: "805ec0021c1b", password: password, uri: uri, nc: "00000002")
             #expect(try await Self.fetch(p, "805ec0021c1b.cfg", ua: ua, authorization: next).status == .ok, "the next count on the same nonce is fine")
             let wrong = Self.digest(header, user: "805ec0021c1b", password: "not-the-password", uri: uri, nc: "00000003")
@@ -165,7 +169,7 @@ import Testing
             let fresh = try await p.login("expert", "reseller-pass-1")  // the clock moved past the session
             let events = try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B/events", token: fresh)
             let outcomes = events.json.array.compactMap { $0["outcome"]?.string }
-            #expect(outcomes.filter { $0 == "served" }.count == 3)
+            #expect(outcomes.filter { $0 == "served" }.count == 4)
             #expect(outcomes.contains("window closed") && outcomes.contains("bad credentials"))
             #expect(events.json[0]?["sourceIP"]?.string == "127.0.0.1")
             #expect(events.json[0]?["userAgent"]?.string == ua)

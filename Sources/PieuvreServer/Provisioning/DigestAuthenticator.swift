@@ -24,8 +24,11 @@ final class DigestAuthenticator: Sendable {
         self.keyBytes = Array(key.utf8)
     }
 
+    /// `<time>-<random>.<signature>`: the random part makes every challenge's nonce its own, so
+    /// two phones answering in the same second never share nonce counts.
     func nonce(now: Date) -> String {
-        let stamp = String(UInt64(now.timeIntervalSince1970), radix: 16)
+        var generator = SystemRandomNumberGenerator()
+        let stamp = String(UInt64(now.timeIntervalSince1970), radix: 16) + "-" + String(generator.next(), radix: 16)
         return stamp + "." + signature(stamp)
     }
 
@@ -46,7 +49,8 @@ final class DigestAuthenticator: Sendable {
         let uriPath = uri.hasPrefix("/") ? uri : (URL(string: uri).map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? "")
         guard uriPath == path else { return .invalid }
         let parts = nonce.split(separator: ".", maxSplits: 1).map(String.init)
-        guard parts.count == 2, Self.constantTimeEqual(signature(parts[0]), parts[1]), let stamp = UInt64(parts[0], radix: 16) else { return .invalid }
+        guard parts.count == 2, Self.constantTimeEqual(signature(parts[0]), parts[1]),
+              let stamp = parts[0].split(separator: "-").first.flatMap({ UInt64($0, radix: 16) }) else { return .invalid }
         let ha1 = Self.md5("\(user):\(Self.realm):\(password)")
         let ha2 = Self.md5("\(method):\(uri)")
         let expected: String
