@@ -20,7 +20,14 @@ public final class Storage: Sendable {
     private let eventLoopGroup: any EventLoopGroup
     let logger: Logger
 
-    public init(location: DatabaseLocation, logger: Logger, eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+    /// The database's own event loops, apart from the HTTP server's: a batch of log rows being
+    /// built or decoded never holds up phones' requests on the server's loops.
+    private let ownGroup: MultiThreadedEventLoopGroup?
+
+    public init(location: DatabaseLocation, logger: Logger, eventLoopGroup: (any EventLoopGroup)? = nil) throws {
+        let own = eventLoopGroup == nil ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
+        self.ownGroup = own
+        let eventLoopGroup: any EventLoopGroup = eventLoopGroup ?? own!
         self.location = location
         // FluentKit logs every query with its bound values at debug level, and those values
         // include SIP passwords and hashes: the database never logs below info.
@@ -68,5 +75,6 @@ public final class Storage: Sendable {
 
     public func shutdown() async {
         await databases.shutdownAsync()
+        try? await ownGroup?.shutdownGracefully()
     }
 }

@@ -14,10 +14,45 @@ final class DigestAuthenticator: Sendable {
     private let keyBytes: [UInt8]
     private let seen = NIOLockedValueBox([String: SeenCounts]())
 
+    /// The nonce counts accepted for one nonce: the highest, and a 1,024-count window below it
+    /// as a bitmap (bit i: highest - i was used), so checking a count costs the same however
+    /// many came before.
     struct SeenCounts {
+        static let window: UInt64 = 1024
         var highest: UInt64 = 0
-        var recent: Set<UInt64> = []
+        var bits = [UInt64](repeating: 0, count: Int(window / 64))
+        var started = false
         var expires: Date
+
+        mutating func accept(_ n: UInt64) -> Bool {
+            if !started || n > highest {
+                shift(by: started ? n - highest : Self.window)
+                highest = n
+                started = true
+                bits[0] |= 1
+                return true
+            }
+            let distance = highest - n
+            guard distance < Self.window else { return false }
+            let word = Int(distance / 64), bit = UInt64(1) << (distance % 64)
+            guard bits[word] & bit == 0 else { return false }
+            bits[word] |= bit
+            return true
+        }
+
+        private mutating func shift(by amount: UInt64) {
+            guard amount < Self.window else {
+                for i in bits.indices { bits[i] = 0 }
+                return
+            }
+            let words = Int(amount / 64), offset = amount % 64
+            for i in stride(from: bits.count - 1, through: 0, by: -1) {
+                let source = i - words
+                var value: UInt64 = source >= 0 ? bits[source] << offset : 0
+                if offset > 0, source - 1 >= 0 { value |= bits[source - 1] >> (64 - offset) }
+                bits[i] = value
+            }
+        }
     }
 
     init(key: String) {
@@ -72,16 +107,12 @@ final class DigestAuthenticator: Sendable {
     private func accept(nonce: String, count: UInt64?, expires: Date, now: Date) -> Bool {
         seen.withLockedValue { seen in
             if seen.count > 100_000 { seen = seen.filter { $0.value.expires > now } }
-            var entry = seen[nonce] ?? SeenCounts(expires: expires)
-            let n = count ?? 0
             if count == nil && seen[nonce] != nil { return false }
-            // Counts may arrive slightly out of order under concurrency: remember a window.
-            if entry.recent.contains(n) || (entry.highest >= 1024 && n <= entry.highest - 1024) { return false }
-            entry.recent.insert(n)
-            entry.highest = max(entry.highest, n)
-            if entry.recent.count > 2048 { entry.recent = entry.recent.filter { $0 > entry.highest - 1024 } }
+            var entry = seen[nonce] ?? SeenCounts(expires: expires)
+            // Counts may arrive slightly out of order under concurrency: the window allows it.
+            let accepted = entry.accept(count ?? 0)
             seen[nonce] = entry
-            return true
+            return accepted
         }
     }
 
@@ -112,30 +143,33 @@ final class DigestAuthenticator: Sendable {
         return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    /// `key=value, key="quoted, value"` pairs.
+    /// `key=value, key="quoted, value"` pairs, read byte by byte (this runs on every fetch).
     static func parse(_ text: String) -> [String: String] {
         var fields: [String: String] = [:]
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            rest = rest.drop { $0 == " " || $0 == "," }
-            guard let eq = rest.firstIndex(of: "=") else { break }
-            let key = rest[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
-            rest = rest[rest.index(after: eq)...]
-            var value = ""
-            if rest.first == "\"" {
-                rest = rest.dropFirst()
-                while let ch = rest.first, ch != "\"" {
-                    if ch == "\\", let next = rest.dropFirst().first { value.append(next); rest = rest.dropFirst(2); continue }
-                    value.append(ch)
-                    rest = rest.dropFirst()
+        let bytes = Array(text.utf8)
+        var i = 0
+        func skip(_ set: Set<UInt8>) { while i < bytes.count, set.contains(bytes[i]) { i += 1 } }
+        while i < bytes.count {
+            skip([0x20, 0x2C, 0x09])
+            let keyStart = i
+            while i < bytes.count, bytes[i] != 0x3D { i += 1 }
+            guard i < bytes.count else { break }
+            let key = String(decoding: bytes[keyStart..<i], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+            i += 1
+            var value: [UInt8] = []
+            if i < bytes.count, bytes[i] == 0x22 {
+                i += 1
+                while i < bytes.count, bytes[i] != 0x22 {
+                    if bytes[i] == 0x5C, i + 1 < bytes.count { i += 1 }
+                    value.append(bytes[i])
+                    i += 1
                 }
-                rest = rest.dropFirst()
+                i += 1
             } else {
-                let end = rest.firstIndex(of: ",") ?? rest.endIndex
-                value = rest[..<end].trimmingCharacters(in: .whitespaces)
-                rest = rest[end...]
+                while i < bytes.count, bytes[i] != 0x2C { value.append(bytes[i]); i += 1 }
+                while let last = value.last, last == 0x20 { value.removeLast() }
             }
-            fields[key] = value
+            fields[key] = String(decoding: value, as: UTF8.self)
         }
         return fields
     }
