@@ -61,7 +61,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "PieuvreCoreTests", dependencies: ["PieuvreCore"]),
-        .testTarget(name: "PhoneCatalogTests", dependencies: ["PhoneCatalog"]),
+        .testTarget(name: "PhoneCatalogTests", dependencies: ["PhoneCatalog"], exclude: ["Golden"]),
         .testTarget(name: "TFTPServerTests", dependencies: ["TFTPServer"]),
         .testTarget(
             name: "PieuvreServerTests",

@@ -75,6 +75,23 @@ extension Store {
         return all.map { DepartmentView(name: $0.name, parent: $0.$parent.id.flatMap { names[$0] }) }
     }
 
+    /// Renames a department; its lines, phones and sub-departments follow (they point at it).
+    public func renameDepartment(_ actor: Actor, reference: String, name: String, to newName: String?) async throws -> DepartmentView {
+        try actor.require([.operator, .reseller, .administrator], to: "rename departments")
+        let customer = try await visibleCustomer(actor, reference, on: db)
+        let department = try await self.department(named: name, customerID: customer.id!, on: db)
+        let renamed = try FieldRules.text(newName, field: "name", max: 100)
+        let parent = try await department.$parent.get(on: db)?.name
+        let before = DepartmentView(name: name, parent: parent)
+        let after = DepartmentView(name: renamed, parent: parent)
+        department.name = renamed
+        return try await transaction(duplicate: ("department", renamed)) { db in
+            try await department.save(on: db)
+            try await audit(db, actor, "department.rename", "department", "\(reference)/\(renamed)", before: before, after: after)
+            return after
+        }
+    }
+
     public func createDepartment(_ actor: Actor, reference: String, name: String?, parent: String?) async throws -> DepartmentView {
         try actor.require([.operator, .reseller, .administrator], to: "create departments")
         let customer = try await visibleCustomer(actor, reference, on: db)

@@ -109,7 +109,8 @@ extension Store {
         let layer = r.chain.last!
         var values = layer.values
         for (key, _) in values where SettingsCatalogue.definition(key)?.isSecret == true { values[key] = Self.maskedSecret }
-        let effective: [String: EffectiveSetting]? = (r.scope == .line || r.scope == .phone) ? EffectiveSettings.compute(r.chain, model: r.model) : nil
+        // What a phone under this layer gets, and from where (the model narrows it for a phone).
+        let effective: [String: EffectiveSetting]? = r.scope == .platform ? nil : EffectiveSettings.compute(r.chain, model: r.model)
         return LayerView(
             scope: r.scope, name: r.name, values: values, locked: layer.locked.sorted(),
             lockedAbove: EffectiveSettings.lockedAbove(r.scope, targetName: r.name, in: r.chain),

@@ -196,3 +196,68 @@ def test_another_reseller_gets_404(browser, platform):
         result = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-b", f"pieuvre_session={cookies['pieuvre_session']}", server.base + path],
                                 capture_output=True, text=True)
         assert result.stdout == "404", path
+
+
+def test_administrator_departments_profiles_and_lines(browser, platform):
+    server, reseller = platform
+    base = server.base
+    sign_in(browser, base, "0970711111", "admin-line-pass")
+    browser.find_element(By.ID, "nav-departments").click()
+    both_languages(browser, "departments")
+    names = [r.get_attribute("data-name") for r in browser.find_elements(By.CSS_SELECTOR, "#tree tbody tr")]
+    assert names[0] == "Site principal" and set(names) == {"Site principal", "Clichy", "St_Avertin", "Nantes"}
+
+    browser.find_element(By.ID, "department-name").send_keys("Lyon")
+    browser.find_element(By.CSS_SELECTOR, "#department-parent option[value='Site principal']").click()
+    browser.find_element(By.ID, "department-submit").click()
+    assert browser.find_elements(By.CSS_SELECTOR, "#tree tr[data-name='Lyon']")
+    row = browser.find_element(By.CSS_SELECTOR, "#tree tr[data-name='Lyon']")
+    row.find_element(By.NAME, "newName").send_keys("Lyon Part-Dieu")
+    row.find_element(By.TAG_NAME, "button").click()
+    assert browser.find_elements(By.CSS_SELECTOR, "#tree tr[data-name='Lyon Part-Dieu']")
+    browser.find_element(By.CSS_SELECTOR, "#move-sda option[value='0970716831']").click()
+    browser.find_element(By.CSS_SELECTOR, "#move-department option[value='Lyon Part-Dieu']").click()
+    browser.find_element(By.ID, "move-submit").click()
+    lyon = browser.find_element(By.CSS_SELECTOR, "#tree tr[data-name='Lyon Part-Dieu']")
+    assert lyon.find_elements(By.TAG_NAME, "td")[1].text == "1"
+    status, line = curl("GET", f"{base}/api/v1/lines/0970716831", token=reseller)
+    assert line["department"] == "Lyon Part-Dieu"
+    # A name taken already is refused with the seed's duplicate text.
+    browser.find_element(By.ID, "department-name").send_keys("Clichy")
+    browser.find_element(By.ID, "department-submit").click()
+    assert browser.find_element(By.ID, "error").text == "An attempt has been made to create a duplicate object."
+
+    # Phone profiles: the customer layer sets English and locks DND off; the T42G's file follows.
+    browser.get(base + "/admin/profiles")
+    both_languages(browser, "profiles")
+    browser.find_element(By.CSS_SELECTOR, "tr[data-key='preferences.language'] option[value='English']").click()
+    browser.find_element(By.CSS_SELECTOR, "tr[data-key='features.dnd.enabled'] option[value='0']").click()
+    browser.find_element(By.CSS_SELECTOR, "tr[data-key='features.dnd.enabled'] input[name=lock]").click()
+    browser.find_element(By.ID, "profile-submit").click()
+    assert browser.find_element(By.ID, "message").is_displayed()
+    status, device = fetch(f"{base}/sip-ps/001565a757e6.cfg", UA)
+    assert status == 200 and "lang.gui = English" in device and "features.dnd.enable = 0" in device
+    # The department layer shows the lock from above and cannot change it.
+    browser.get(base + "/admin/profiles?department=St_Avertin")
+    locked = browser.find_element(By.CSS_SELECTOR, "tr[data-key='features.dnd.enabled']")
+    assert "customer" in locked.text and not locked.find_elements(By.TAG_NAME, "select")
+    language = browser.find_element(By.CSS_SELECTOR, "tr[data-key='preferences.language']")
+    assert language.find_element(By.CLASS_NAME, "effective").text == "English"
+    assert language.find_element(By.CLASS_NAME, "source").text == "customer 10000"
+    shot(browser, "profiles-department-fr")
+
+    # Lines from the fiche client: a new line, then its presented number.
+    browser.get(base + "/extranet/clients/10000")
+    browser.find_element(By.CSS_SELECTOR, "#new-line summary").click()
+    browser.find_element(By.ID, "line-sda").send_keys("0970716003")
+    browser.find_element(By.ID, "line-name").send_keys("Aurélien")
+    browser.find_element(By.CSS_SELECTOR, "#line-department option[value='Clichy']").click()
+    browser.find_element(By.ID, "line-submit").click()
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#users tbody tr") if r.text.startswith("0970716003"))
+    assert "Aurélien" in row.text and "Clichy" in row.text
+    field = row.find_element(By.NAME, "presentedNumber")
+    field.clear()
+    field.send_keys("0970711111")
+    row.find_element(By.CSS_SELECTOR, "form.presented button").click()
+    status, line = curl("GET", f"{base}/api/v1/lines/0970716003", token=reseller)
+    assert line["presentedNumber"] == "0970711111"

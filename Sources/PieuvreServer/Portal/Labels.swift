@@ -35,6 +35,11 @@ enum Labels {
         "log": "Journal de provisionnement", "time": "Heure", "file": "Fichier", "ip": "Adresse IP", "outcome": "Résultat",
         "back": "Retour", "saved": "Modifications enregistrées.", "portal": "Portail", "myLine": "Ma ligne",
         "settingsNotYet": "Les paramètres des touches arrivent bientôt dans ce portail.",
+        "newLine": "Nouvel utilisateur", "editPresented": "Modifier n° à présenter", "change": "Modifier",
+        "departments": "Départements", "newDepartment": "Nouveau département", "parent": "Département parent", "none": "(aucun)",
+        "rename": "Renommer", "newName": "Nouveau nom", "moveLine": "Déplacer une ligne", "line2": "Ligne", "move": "Déplacer",
+        "profiles": "Profils de téléphone", "manageProfiles": "gérer vos profils de téléphone", "layer": "Niveau", "customerLayer": "Client (tous les téléphones)",
+        "setting": "Paramètre", "value": "Valeur", "lock": "Verrouiller", "effective": "Valeur effective", "source": "Origine", "inherit": "(hérité)",
     ]
 
     static let en: [String: String] = [
@@ -65,5 +70,10 @@ enum Labels {
         "log": "Provisioning log", "time": "Time", "file": "File", "ip": "IP address", "outcome": "Outcome",
         "back": "Back", "saved": "Changes saved.", "portal": "Portal", "myLine": "My line",
         "settingsNotYet": "Key settings are coming to this portal soon.",
+        "newLine": "New user", "editPresented": "Change presented number", "change": "Change",
+        "departments": "Departments", "newDepartment": "New department", "parent": "Parent department", "none": "(none)",
+        "rename": "Rename", "newName": "New name", "moveLine": "Move a line", "line2": "Line", "move": "Move",
+        "profiles": "Phone profiles", "manageProfiles": "manage your phone profiles", "layer": "Level", "customerLayer": "Customer (every phone)",
+        "setting": "Setting", "value": "Value", "lock": "Lock", "effective": "Effective value", "source": "Comes from", "inherit": "(inherited)",
     ]
 }

@@ -34,6 +34,7 @@ struct PortalController {
         router.post("admin/phones/:mac", use: changePhone)
         router.post("admin/phones/:mac/reopen", use: reopen)
         router.get("portal", use: portal)
+        addOrganisationRoutes(to: router)
     }
 
     // MARK: sign in
@@ -66,7 +67,7 @@ struct PortalController {
         return kit.redirect("/", cookie: kit.sessionCookie("", maxAge: 0))
     }
 
-    private func signedIn(_ request: Request, _ roles: Set<Role>) async throws -> Actor {
+    func signedIn(_ request: Request, _ roles: Set<Role>) async throws -> Actor {
         guard let actor = try await kit.actor(request) else { throw Redirect(to: "/") }
         guard roles.contains(actor.role) else { throw DomainError.notFound(what: "page", key: request.uri.path) }
         return actor
@@ -118,7 +119,7 @@ struct PortalController {
         }
     }
 
-    private func clientPage(_ request: Request, _ actor: Actor, reference: String, extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func clientPage(_ request: Request, _ actor: Actor, reference: String, extra: [String: Any], status: HTTPResponse.Status = .ok) async throws -> Response {
         let lang = kit.language(request)
         let sheet = try await store.customer(actor, reference: reference)
         let lines = try await store.lines(actor, reference: reference).map { l -> [String: Any] in
@@ -131,6 +132,7 @@ struct PortalController {
                       "postalCode": sheet.postalCode, "city": sheet.city, "reseller": sheet.reseller, "active": sheet.active] as [String: Any],
             "created": PortalKit.date(sheet.createdAt, lang, time: false), "lines": lines, "phones": phones, "reference": reference,
             "models": Catalogue.models.map { ["id": $0.id, "displayName": $0.displayName] }, "importErrors": [[String: Any]](),
+            "departments": try await store.departments(actor, reference: reference).map { ["name": $0.name] },
         ]
         values.merge(extra) { _, new in new }
         return kit.page("client", request, values, status: status, actor: actor)
@@ -234,7 +236,7 @@ struct PortalController {
 
     // MARK: customer administrator
 
-    private func adminReference(_ actor: Actor) async throws -> String {
+    func adminReference(_ actor: Actor) async throws -> String {
         guard let customer = try await store.customers(actor).first else { throw DomainError.notFound(what: "customer", key: actor.login) }
         return customer.reference
     }
@@ -352,7 +354,7 @@ struct PortalController {
     }
 
     /// Pages answer in HTML: a missing or foreign object is a 404 page, no session goes to login.
-    private func guarded(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
+    func guarded(_ request: Request, _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
         } catch let redirect as Redirect {

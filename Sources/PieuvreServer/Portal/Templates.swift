@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "clients": clients, "client": client, "provision": provision,
-        "adminPhones": adminPhones, "phone": phone, "portal": portal,
+        "adminPhones": adminPhones, "phone": phone, "portal": portal, "departments": departments, "profiles": profiles,
     ]
 
     static let layout = """
@@ -65,8 +65,18 @@ enum Templates {
     <section id="compte"><h2>{{t.platformAccount}}</h2><h3>{{t.users}}</h3>
     <table id="users"><thead><tr><th>{{t.sda}}</th><th>{{t.name}}</th><th>{{t.licence}}</th><th>{{t.site}}</th><th>{{t.accountLocked}}</th><th>{{t.presentedNumber}}</th><th>{{t.internationalRestriction}}</th><th>{{t.actions}}</th></tr></thead><tbody>
     {{#lines}}<tr><td>{{sda}}</td><td>{{#administrator}}<span title="{{t.administrator}}">★</span> {{/administrator}}{{name}}</td><td>{{licence}}</td><td>{{department}}</td><td>{{#locked}}<span class="ko">●</span> {{t.locked}}{{/locked}}{{^locked}}<span class="ok">●</span> {{t.unlocked}}{{/locked}}</td><td>{{presentedNumber}}</td><td>{{internationalRestriction}}</td>
-    <td><a class="button provision" href="/extranet/clients/{{reference}}/provision?sda={{sda}}" title="{{t.provisionMAC}}">☎ {{t.provisionMAC}}</a></td></tr>{{/lines}}
+    <td><a class="button provision" href="/extranet/clients/{{reference}}/provision?sda={{sda}}" title="{{t.provisionMAC}}">☎ {{t.provisionMAC}}</a>
+    <form method="post" action="/extranet/clients/{{reference}}/lines/{{sda}}" class="inline presented"><input type="hidden" name="csrf" value="{{csrf}}">
+    <input name="presentedNumber" aria-label="{{t.editPresented}}" value="{{presentedNumber}}" size="11"><button type="submit">{{t.change}}</button></form></td></tr>{{/lines}}
     </tbody></table><p>★ {{t.administrator}}</p>
+    <details id="new-line"><summary>{{t.newLine}}</summary>
+    <form method="post" action="/extranet/clients/{{reference}}/lines" class="grid"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.sda}}*<input name="sda" id="line-sda" required></label><label>{{t.name}}*<input name="name" id="line-name" required></label>
+    <label>{{t.site}}<select name="department" id="line-department"><option value="">{{t.none}}</option>{{#departments}}<option value="{{name}}">{{name}}</option>{{/departments}}</select></label>
+    <label>{{t.licence}}<input name="licence" value="Full Meta Test"></label>
+    <label>{{t.password}}<input type="password" name="portalPassword" autocomplete="new-password"></label>
+    <label><input type="checkbox" name="administrator" value="1"> {{t.administrator}}</label>
+    <button type="submit" id="line-submit">{{t.submit}}</button></form></details>
     <h3>{{t.phones}}</h3>
     <table id="phones"><thead><tr><th>{{t.model}}</th><th>{{t.macAddress}}</th><th>{{t.sda}}</th><th>{{t.description}}</th><th>{{t.window}}</th><th>{{t.actions}}</th></tr></thead><tbody>
     {{#phones}}<tr data-mac="{{mac}}"><td>{{modelName}}</td><td>{{mac}}</td><td>{{sda}}</td><td class="description">{{description}}</td>
@@ -107,6 +117,7 @@ enum Templates {
     static let adminPhones = """
     {{<layout}}{{$content}}
     <h1>{{t.phonesInDepartment}}</h1>
+    <nav class="tabs"><a href="/admin/departments" id="nav-departments">{{t.departments}}</a> <a href="/admin/profiles" id="nav-profiles">{{t.manageProfiles}}</a></nav>
     {{#message}}<p class="notice" id="message">{{message}}</p>{{/message}}
     {{#error}}<p class="error" id="error">{{error}}</p>{{/error}}
     <form method="get" action="/admin"><input name="q" id="q" value="{{q}}" placeholder="{{t.search}}"></form>
@@ -140,6 +151,48 @@ enum Templates {
     <form method="post" action="/admin/phones/{{phone.mac}}/reopen"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="reopen">{{t.reopen}}</button></form>
     <h2>{{t.log}}</h2><table id="log"><thead><tr><th>{{t.time}}</th><th>{{t.file}}</th><th>{{t.ip}}</th><th>{{t.outcome}}</th></tr></thead><tbody>
     {{#events}}<tr><td>{{at}}</td><td>{{file}}</td><td>{{ip}}</td><td>{{outcome}}</td></tr>{{/events}}</tbody></table>
+    {{/content}}{{/layout}}
+    """
+
+    static let departments = """
+    {{<layout}}{{$content}}
+    <h1>{{t.departments}}</h1><p><a href="/admin">← {{t.back}}</a></p>
+    {{#message}}<p class="notice" id="message">{{message}}</p>{{/message}}
+    {{#error}}<p class="error" id="error">{{error}}</p>{{/error}}
+    <table id="tree"><thead><tr><th>{{t.department}}</th><th>{{t.users}}</th><th>{{t.rename}}</th></tr></thead><tbody>
+    {{#tree}}<tr data-name="{{name}}"><td style="padding-left:{{indent}}em">{{name}}</td><td>{{lines}}</td>
+    <td><form method="post" action="/admin/departments/rename" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="name" value="{{name}}">
+    <input name="newName" aria-label="{{t.newName}}" placeholder="{{t.newName}}"><button type="submit">{{t.rename}}</button></form></td></tr>{{/tree}}
+    </tbody></table>
+    <h2>{{t.newDepartment}}</h2>
+    <form method="post" action="/admin/departments" class="grid" id="new-department"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.name}}<input name="name" id="department-name" required></label>
+    <label>{{t.parent}}<select name="parent" id="department-parent"><option value="">{{t.none}}</option>{{#tree}}<option value="{{name}}">{{name}}</option>{{/tree}}</select></label>
+    <button type="submit" id="department-submit">{{t.submit}}</button></form>
+    <h2>{{t.moveLine}}</h2>
+    <form method="post" action="/admin/lines/move" class="grid" id="move-line"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.line2}}<select name="sda" id="move-sda">{{#allLines}}<option value="{{sda}}">{{sda}} — {{name}}</option>{{/allLines}}</select></label>
+    <label>{{t.department}}<select name="department" id="move-department"><option value="">{{t.none}}</option>{{#tree}}<option value="{{name}}">{{name}}</option>{{/tree}}</select></label>
+    <button type="submit" id="move-submit">{{t.move}}</button></form>
+    {{/content}}{{/layout}}
+    """
+
+    static let profiles = """
+    {{<layout}}{{$content}}
+    <h1>{{t.profiles}}</h1><p><a href="/admin">← {{t.back}}</a></p>
+    <form method="get" action="/admin/profiles"><label>{{t.layer}} <select name="department" id="layer" onchange="this.form.submit()"><option value="">{{t.customerLayer}}</option>
+    {{#departments}}<option value="{{name}}" {{#selected}}selected{{/selected}}>{{t.department}} {{name}}</option>{{/departments}}</select></label></form>
+    {{#message}}<p class="notice" id="message">{{message}}</p>{{/message}}
+    {{#error}}<p class="error" id="error">{{error}}</p>{{/error}}
+    <form method="post" action="/admin/profiles" id="profile"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="department" value="{{department}}">
+    <table id="settings"><thead><tr><th>{{t.setting}}</th><th>{{t.value}}</th><th>{{t.lock}}</th><th>{{t.effective}}</th><th>{{t.source}}</th></tr></thead><tbody>
+    {{#settings}}<tr data-key="{{key}}"><td><small>{{group}}</small><br>{{key}}</td>
+    <td>{{#lockedAbove}}<span class="ko">● {{lockedAbove}}</span>{{/lockedAbove}}{{^lockedAbove}}
+    {{#isChoice}}<select name="v:{{key}}"><option value="">{{t.inherit}}</option>{{#options}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{value}}</option>{{/options}}</select>{{/isChoice}}
+    {{^isChoice}}<input name="v:{{key}}" value="{{value}}" placeholder="{{t.inherit}} {{defaultValue}}">{{/isChoice}}{{/lockedAbove}}</td>
+    <td>{{^lockedAbove}}<input type="checkbox" name="lock" value="{{key}}" {{#locked}}checked{{/locked}}>{{/lockedAbove}}</td>
+    <td class="effective">{{effective}}</td><td class="source">{{source}}</td></tr>{{/settings}}
+    </tbody></table><button type="submit" id="profile-submit">{{t.apply}}</button></form>
     {{/content}}{{/layout}}
     """
 
