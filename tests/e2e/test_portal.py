@@ -261,3 +261,39 @@ def test_administrator_departments_profiles_and_lines(browser, platform):
     row.find_element(By.CSS_SELECTOR, "form.presented button").click()
     status, line = curl("GET", f"{base}/api/v1/lines/0970716003", token=reseller)
     assert line["presentedNumber"] == "0970711111"
+
+    # Edit the line: name and restriction; a bad presented number is named on the form.
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#users tbody tr") if r.text.startswith("0970716003"))
+    row.find_element(By.CSS_SELECTOR, "a.edit-line").click()
+    both_languages(browser, "edit-line")
+    name = browser.find_element(By.ID, "edit-name")
+    name.clear()
+    name.send_keys("Aurélien Martin")
+    browser.find_element(By.CSS_SELECTOR, "option[value='Bar all international calls']").click()
+    browser.find_element(By.NAME, "presentedNumber").clear()
+    browser.find_element(By.NAME, "presentedNumber").send_keys("12")
+    browser.find_element(By.ID, "edit-submit").click()
+    assert "presentedNumber '12'" in browser.find_element(By.ID, "error").text
+    browser.find_element(By.NAME, "presentedNumber").clear()
+    browser.find_element(By.NAME, "presentedNumber").send_keys("0970716003")
+    browser.find_element(By.ID, "edit-name").clear()
+    browser.find_element(By.ID, "edit-name").send_keys("Aurélien Martin")
+    browser.find_element(By.CSS_SELECTOR, "option[value='Bar all international calls']").click()
+    browser.find_element(By.ID, "edit-submit").click()
+    status, line = curl("GET", f"{base}/api/v1/lines/0970716003", token=reseller)
+    assert (line["name"], line["internationalRestriction"], line["department"]) == ("Aurélien Martin", "Bar all international calls", "Clichy")
+
+
+def test_failed_logins_slow_down_after_five(platform):
+    import subprocess
+    import time
+    server, _ = platform
+    def attempt():
+        start = time.monotonic()
+        result = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-d", "login=expert&password=wrong-password", server.base + "/"],
+                                capture_output=True, text=True)
+        return result.stdout, time.monotonic() - start
+    quick = [attempt() for _ in range(5)]
+    assert all(code == "401" for code, _ in quick) and max(t for _, t in quick) < 0.9
+    code, slow = attempt()
+    assert code == "401" and slow >= 0.9, "the sixth failure waits"

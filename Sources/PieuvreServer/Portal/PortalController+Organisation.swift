@@ -8,6 +8,8 @@ extension PortalController {
     func addOrganisationRoutes(to router: Router<PieuvreRequestContext>) {
         router.post("extranet/clients/:ref/lines", use: createLine)
         router.post("extranet/clients/:ref/lines/:sda", use: changePresentedNumber)
+        router.get("extranet/clients/:ref/lines/:sda/edit", use: editLinePage)
+        router.post("extranet/clients/:ref/lines/:sda/edit", use: editLine)
         router.get("admin/departments", use: departmentsPage)
         router.post("admin/departments", use: createDepartment)
         router.post("admin/departments/rename", use: renameDepartment)
@@ -49,6 +51,52 @@ extension PortalController {
                 return try await clientPage(request, actor, reference: reference, extra: ["message": kit.language(request).labels["saved"]!])
             } catch let error as DomainError where error.isFormError {
                 return try await clientPage(request, actor, reference: reference, extra: ["error": error.description], status: .unprocessableContent)
+            }
+        }
+    }
+
+    @Sendable func editLinePage(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        try await guarded(request) {
+            let actor = try await signedIn(request, [.reseller, .operator, .administrator])
+            return try await lineView(request, actor, reference: try context.parameters.require("ref"), sda: try context.parameters.require("sda"), error: nil)
+        }
+    }
+
+    private func lineView(_ request: Request, _ actor: Actor, reference: String, sda: String, error: String?) async throws -> Response {
+        let line = try await store.line(actor, sda: sda)
+        guard line.customer == reference else { throw DomainError.notFound(what: "line", key: sda) }
+        let departments = try await store.departments(actor, reference: reference).map { ["name": $0.name, "selected": $0.name == line.department] as [String: Any] }
+        var values: [String: Any] = [
+            "reference": reference, "departments": departments,
+            "line": ["sda": line.sda, "name": line.name, "licence": line.licence ?? "", "presentedNumber": line.presentedNumber, "locked": line.locked, "administrator": line.administrator] as [String: Any],
+            "restrictions": InternationalRestriction.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == line.internationalRestriction] },
+        ]
+        if let error { values["error"] = error }
+        return kit.page("line", request, values, status: error == nil ? .ok : .unprocessableContent, actor: actor)
+    }
+
+    @Sendable func editLine(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        try await guarded(request) {
+            let actor = try await signedIn(request, [.reseller, .operator, .administrator])
+            let reference = try context.parameters.require("ref")
+            let sda = try context.parameters.require("sda")
+            let form = try await FormBody.read(request, limit: 64 * 1024)
+            try kit.checkCSRF(request, form)
+            guard try await store.line(actor, sda: sda).customer == reference else { throw DomainError.notFound(what: "line", key: sda) }
+            var patch = LinePatch()
+            patch.name = .set(form["name"] ?? "")
+            patch.licence = .set((form["licence"] ?? "").isEmpty ? nil : form["licence"])
+            patch.department = .set((form["department"] ?? "").isEmpty ? nil : form["department"])
+            if let number = form["presentedNumber"] { patch.presentedNumber = .set(number) }
+            if let restriction = form["internationalRestriction"] { patch.internationalRestriction = .set(restriction) }
+            patch.locked = .set(form["locked"] == "1")
+            patch.administrator = .set(form["administrator"] == "1")
+            if let password = form["portalPassword"], !password.isEmpty { patch.portalPassword = .set(password) }
+            do {
+                _ = try await store.updateLine(actor, sda: sda, patch)
+                return kit.redirect("/extranet/clients/\(reference)#compte")
+            } catch let error as DomainError where error.isFormError {
+                return try await lineView(request, actor, reference: reference, sda: sda, error: error.description)
             }
         }
     }

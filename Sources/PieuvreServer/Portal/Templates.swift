@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "clients": clients, "client": client, "provision": provision,
-        "adminPhones": adminPhones, "phone": phone, "portal": portal, "departments": departments, "profiles": profiles,
+        "adminPhones": adminPhones, "phone": phone, "portal": portal, "departments": departments, "profiles": profiles, "line": line,
     ]
 
     static let layout = """
@@ -66,6 +66,7 @@ enum Templates {
     <table id="users"><thead><tr><th>{{t.sda}}</th><th>{{t.name}}</th><th>{{t.licence}}</th><th>{{t.site}}</th><th>{{t.accountLocked}}</th><th>{{t.presentedNumber}}</th><th>{{t.internationalRestriction}}</th><th>{{t.actions}}</th></tr></thead><tbody>
     {{#lines}}<tr><td>{{sda}}</td><td>{{#administrator}}<span title="{{t.administrator}}">★</span> {{/administrator}}{{name}}</td><td>{{licence}}</td><td>{{department}}</td><td>{{#locked}}<span class="ko">●</span> {{t.locked}}{{/locked}}{{^locked}}<span class="ok">●</span> {{t.unlocked}}{{/locked}}</td><td>{{presentedNumber}}</td><td>{{internationalRestriction}}</td>
     <td><a class="button provision" href="/extranet/clients/{{reference}}/provision?sda={{sda}}" title="{{t.provisionMAC}}">☎ {{t.provisionMAC}}</a>
+    <a class="button edit-line" href="/extranet/clients/{{reference}}/lines/{{sda}}/edit">✎ {{t.change}}</a>
     <form method="post" action="/extranet/clients/{{reference}}/lines/{{sda}}" class="inline presented"><input type="hidden" name="csrf" value="{{csrf}}">
     <input name="presentedNumber" aria-label="{{t.editPresented}}" value="{{presentedNumber}}" size="11"><button type="submit">{{t.change}}</button></form></td></tr>{{/lines}}
     </tbody></table><p>★ {{t.administrator}}</p>
@@ -193,6 +194,23 @@ enum Templates {
     <td>{{^lockedAbove}}<input type="checkbox" name="lock" value="{{key}}" {{#locked}}checked{{/locked}}>{{/lockedAbove}}</td>
     <td class="effective">{{effective}}</td><td class="source">{{source}}</td></tr>{{/settings}}
     </tbody></table><button type="submit" id="profile-submit">{{t.apply}}</button></form>
+    {{/content}}{{/layout}}
+    """
+
+    static let line = """
+    {{<layout}}{{$content}}
+    <h1>{{t.change}} {{line.sda}}</h1><p><a href="/extranet/clients/{{reference}}#compte">← {{t.back}}</a></p>
+    {{#error}}<p class="error" id="error">{{error}}</p>{{/error}}
+    <form method="post" action="/extranet/clients/{{reference}}/lines/{{line.sda}}/edit" class="grid" id="edit-line"><input type="hidden" name="csrf" value="{{csrf}}">
+    <label>{{t.name}}<input name="name" id="edit-name" value="{{line.name}}" required></label>
+    <label>{{t.licence}}<input name="licence" value="{{line.licence}}"></label>
+    <label>{{t.site}}<select name="department" id="edit-department"><option value="">{{t.none}}</option>{{#departments}}<option value="{{name}}" {{#selected}}selected{{/selected}}>{{name}}</option>{{/departments}}</select></label>
+    <label>{{t.presentedNumber}}<input name="presentedNumber" value="{{line.presentedNumber}}"></label>
+    <label>{{t.internationalRestriction}}<select name="internationalRestriction">{{#restrictions}}<option value="{{value}}" {{#selected}}selected{{/selected}}>{{value}}</option>{{/restrictions}}</select></label>
+    <label><input type="checkbox" name="locked" value="1" {{#line.locked}}checked{{/line.locked}}> {{t.accountLocked}}</label>
+    <label><input type="checkbox" name="administrator" value="1" {{#line.administrator}}checked{{/line.administrator}}> {{t.administrator}}</label>
+    <label>{{t.password}}<input type="password" name="portalPassword" autocomplete="new-password"></label>
+    <button type="submit" id="edit-submit">{{t.apply}}</button></form>
     {{/content}}{{/layout}}
     """
 
