@@ -154,7 +154,9 @@ final class DigestAuthenticator: Sendable {
             let keyStart = i
             while i < bytes.count, bytes[i] != 0x3D { i += 1 }
             guard i < bytes.count else { break }
-            let key = String(decoding: bytes[keyStart..<i], as: UTF8.self).trimmingCharacters(in: .whitespaces).lowercased()
+            var keyBytes = bytes[keyStart..<i].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
+            while let last = keyBytes.last, last == 0x20 || last == 0x09 { keyBytes.removeLast() }
+            let key = String(decoding: keyBytes, as: UTF8.self)
             i += 1
             var value: [UInt8] = []
             if i < bytes.count, bytes[i] == 0x22 {
