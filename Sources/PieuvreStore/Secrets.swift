@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import HummingbirdBcrypt
 import NIOPosix
+import PieuvreCore
 
 /// Generation and hashing of secrets, in one place.
 enum Secrets {
@@ -24,7 +25,7 @@ enum Secrets {
     }
 
     static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lower(SHA256.hash(data: Data(text.utf8)))
     }
 
     /// bcrypt is deliberately slow: run it on the thread pool, never on an event loop.

@@ -125,7 +125,7 @@ extension Store {
     }
 
     func view(_ phone: Phone, customer reference: String, now: Date) -> PhoneView {
-        let mac = (try? MACAddress(value: UInt64(phone.mac, radix: 16) ?? 0))?.description ?? phone.mac
+        let mac = phone.displayMAC
         let model = Catalogue.model(id: phone.model)
         return PhoneView(
             mac: mac, model: phone.model, modelName: model?.displayName ?? phone.model,

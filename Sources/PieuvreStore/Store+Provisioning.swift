@@ -127,7 +127,7 @@ extension Store {
             phone.authenticatedUserAgent = userAgent
             phone.firmware = firmware
             try await phone.save(on: db)
-            let mac = (try? MACAddress(value: UInt64(phone.mac, radix: 16) ?? 0))?.description ?? phone.mac
+            let mac = phone.displayMAC
             try await audit(db, Actor(role: .operator, login: "phone \(mac)"), "phone.credentials", "phone", mac, before: Optional<String>.none, after: ["issuedAt": now])
             return (username, password)
         }
@@ -164,7 +164,7 @@ extension Store {
     public func provisioningLog(_ actor: Actor, mac: String, limit: Int) async throws -> [ProvisioningLogEntry] {
         try actor.require([.operator, .reseller, .administrator], to: "read provisioning logs")
         let phone = try await visiblePhone(actor, mac, on: db)
-        let events = try await ProvisioningEvent.query(on: db).filter(\.$mac == (try MACAddress(parsing: phone.mac)).description)
+        let events = try await ProvisioningEvent.query(on: db).filter(\.$mac == phone.displayMAC)
             .sort(\.$at, .descending).limit(max(1, min(limit, 1000))).all()
         return events.map(Self.entry)
     }

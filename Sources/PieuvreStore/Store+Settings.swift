@@ -154,8 +154,7 @@ extension Store {
             owners += [(.reseller, phone.customer.$reseller.id, ""), (.customer, phone.$customer.id, phone.customer.reference)]
             owners += try await departmentChain(phone.$department.id ?? line?.$department.id, on: db).map { (.department, $0.id!, $0.name) }
             if let line { owners.append((.line, line.id!, line.sda)) }
-            let shown = (try? MACAddress(parsing: phone.mac))?.description ?? phone.mac
-            owners.append((.phone, phone.id!, shown))
+            owners.append((.phone, phone.id!, phone.displayMAC))
             model = phone.model
         }
         let chain = try await layers(owners, on: db)

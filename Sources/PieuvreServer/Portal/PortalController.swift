@@ -193,24 +193,11 @@ struct PortalController {
     @Sendable func importCSV(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         try await guarded(request) {
             let actor = try await signedIn(request, [.reseller, .operator])
-            let reference = try context.parameters.require("ref")
             let form = try await FormBody.read(request)
             try kit.checkCSRF(request, form)
             let csv = form["csv"] ?? ""
-            let dryRun = form["action"] != "import"
-            do {
-                let rows = try PhoneImportFile.rows(csv: csv)
-                let result = try await store.importPhones(actor, reference: reference, rows: rows, dryRun: dryRun)
-                if dryRun {
-                    return try await clientPage(request, actor, reference: reference, extra: ["previewCount": result.macs.count, "csv": csv])
-                }
-                let message = "\(result.created) \(kit.language(request).labels["imported"]!)"
-                return try await clientPage(request, actor, reference: reference, extra: ["message": message])
-            } catch let DomainError.importRefused(lines) {
-                let errors = lines.map { ["line": $0.line, "error": $0.error] as [String: Any] }
-                return try await clientPage(request, actor, reference: reference, extra: ["importErrors": errors, "hasImportErrors": true, "csv": csv], status: .unprocessableContent)
-            } catch let error as DomainError where error.isFormError {
-                return try await clientPage(request, actor, reference: reference, extra: ["error": error.description, "csv": csv], status: .unprocessableContent)
+            return try await runImport(request, actor, reference: try context.parameters.require("ref"), csv: csv, dryRun: form["action"] != "import") {
+                try PhoneImportFile.rows(csv: csv)
             }
         }
     }
@@ -218,19 +205,34 @@ struct PortalController {
     @Sendable func importBlock(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         try await guarded(request) {
             let actor = try await signedIn(request, [.reseller, .operator])
-            let reference = try context.parameters.require("ref")
             let form = try await FormBody.read(request, limit: 16 * 1024)
             try kit.checkCSRF(request, form)
-            do {
-                let rows = try PhoneImportFile.rows(firstMac: form["firstMac"], count: Int(form["count"] ?? ""), model: form["model"], description: nil, sda: nil, limit: PhonesController.blockLimit)
-                let result = try await store.importPhones(actor, reference: reference, rows: rows)
-                return try await clientPage(request, actor, reference: reference, extra: ["message": "\(result.created) \(kit.language(request).labels["imported"]!)"])
-            } catch let DomainError.importRefused(lines) {
-                let errors = lines.map { ["line": $0.line, "error": $0.error] as [String: Any] }
-                return try await clientPage(request, actor, reference: reference, extra: ["importErrors": errors, "hasImportErrors": true], status: .unprocessableContent)
-            } catch let error as DomainError where error.isFormError {
-                return try await clientPage(request, actor, reference: reference, extra: ["error": error.description], status: .unprocessableContent)
+            return try await runImport(request, actor, reference: try context.parameters.require("ref"), csv: nil, dryRun: false) {
+                try PhoneImportFile.rows(firstMac: form["firstMac"], count: Int(form["count"] ?? ""), model: form["model"], description: nil, sda: nil, limit: PhonesController.blockLimit)
             }
+        }
+    }
+
+    /// Imports (or previews) and shows the fiche client with the outcome: the count, the preview,
+    /// or every refused line; a CSV comes back in its text area so it can be fixed.
+    private func runImport(_ request: Request, _ actor: Actor, reference: String, csv: String?, dryRun: Bool, rows: () throws -> [ImportRow]) async throws -> Response {
+        var extra: [String: Any] = [:]
+        if let csv { extra["csv"] = csv }
+        do {
+            let result = try await store.importPhones(actor, reference: reference, rows: try rows(), dryRun: dryRun)
+            if dryRun {
+                extra["previewCount"] = result.macs.count
+            } else {
+                extra = ["message": "\(result.created) \(kit.language(request).labels["imported"]!)"]
+            }
+            return try await clientPage(request, actor, reference: reference, extra: extra)
+        } catch let DomainError.importRefused(lines) {
+            extra["importErrors"] = lines.map { ["line": $0.line, "error": $0.error] as [String: Any] }
+            extra["hasImportErrors"] = true
+            return try await clientPage(request, actor, reference: reference, extra: extra, status: .unprocessableContent)
+        } catch let error as DomainError where error.isFormError {
+            extra["error"] = error.description
+            return try await clientPage(request, actor, reference: reference, extra: extra, status: .unprocessableContent)
         }
     }
 
@@ -361,8 +363,8 @@ struct PortalController {
             return kit.redirect(redirect.to)
         } catch let error as DomainError {
             switch error {
-            case .notFound: return kit.page("portal", request, ["line": ["sda": "404", "name": error.description]], status: .notFound)
-            case .forbidden: return kit.page("portal", request, ["line": ["sda": "403", "name": error.description]], status: .forbidden)
+            case .notFound: return kit.page("problem", request, ["status": "404", "message": error.description], status: .notFound)
+            case .forbidden: return kit.page("problem", request, ["status": "403", "message": error.description], status: .forbidden)
             default: throw error
             }
         }

@@ -73,7 +73,7 @@ struct PortalKit: Sendable {
 
     func csrf(_ request: Request) -> String {
         guard let token = token(request) else { return "" }
-        return DigestAuthenticator.hex(HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: SymmetricKey(data: csrfKey)))
+        return Hex.lower(HMAC<SHA256>.authenticationCode(for: Data(token.utf8), using: SymmetricKey(data: csrfKey)))
     }
 
     /// Every POST of a signed-in page carries the session's CSRF token.

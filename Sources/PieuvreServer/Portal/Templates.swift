@@ -3,7 +3,7 @@
 enum Templates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "clients": clients, "client": client, "provision": provision,
-        "adminPhones": adminPhones, "phone": phone, "portal": portal, "departments": departments, "profiles": profiles, "line": line,
+        "adminPhones": adminPhones, "phone": phone, "portal": portal, "departments": departments, "profiles": profiles, "line": line, "problem": problem,
     ]
 
     static let layout = """
@@ -211,6 +211,13 @@ enum Templates {
     <label><input type="checkbox" name="administrator" value="1" {{#line.administrator}}checked{{/line.administrator}}> {{t.administrator}}</label>
     <label>{{t.password}}<input type="password" name="portalPassword" autocomplete="new-password"></label>
     <button type="submit" id="edit-submit">{{t.apply}}</button></form>
+    {{/content}}{{/layout}}
+    """
+
+    /// A page that is not there (or is another tenant's: the same answer) or not for this role.
+    static let problem = """
+    {{<layout}}{{$content}}
+    <h1>{{status}}</h1><p class="error" id="error">{{message}}</p><p><a href="/">← {{t.back}}</a></p>
     {{/content}}{{/layout}}
     """
 

@@ -117,25 +117,14 @@ final class DigestAuthenticator: Sendable {
     }
 
     private func signature(_ stamp: String) -> String {
-        Self.hex(HMAC<SHA256>.authenticationCode(for: Data(stamp.utf8), using: SymmetricKey(data: keyBytes)).prefix(16))
+        Hex.lower(HMAC<SHA256>.authenticationCode(for: Data(stamp.utf8), using: SymmetricKey(data: keyBytes)).prefix(16))
     }
 
     static func md5(_ text: String) -> String {
-        hex(Insecure.MD5.hash(data: Data(text.utf8)))
+        Hex.lower(Insecure.MD5.hash(data: Data(text.utf8)))
     }
 
-    private static let digits = Array("0123456789abcdef".utf8)
 
-    /// Lower-case hex, without Foundation's slow `String(format:)`: this runs on every fetch.
-    static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

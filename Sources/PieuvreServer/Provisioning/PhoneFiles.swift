@@ -24,6 +24,11 @@ public final class PhoneFiles: Sendable {
         var generation = -1
         var records: [MACAddress: Entry] = [:]
         var common: [String: RenderedFile] = [:]
+
+        mutating func drop() {
+            records.removeAll()
+            common.removeAll()
+        }
     }
 
     struct Entry {
@@ -112,8 +117,8 @@ public final class PhoneFiles: Sendable {
             return .challenge(digest.challenge(now: now, stale: stale))
         case let .serve(issueCredentials):
             if issueCredentials {
+                // Issuing is a change: the next lookup sees the store's counter move and re-reads.
                 _ = try await store.issueDeviceCredentials(phoneID: record.phoneID, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)
-                invalidate()
                 guard let fresh = try await self.record(mac) else { return .notFound }
                 record = fresh
             }
@@ -168,16 +173,8 @@ public final class PhoneFiles: Sendable {
         cache.withLockedValue { cache in
             if cache.localChanges != local {
                 cache.localChanges = local
-                cache.records.removeAll()
-                cache.common.removeAll()
+                cache.drop()
             }
-        }
-    }
-
-    func invalidate() {
-        cache.withLockedValue { cache in
-            cache.records.removeAll()
-            cache.common.removeAll()
         }
     }
 
@@ -186,8 +183,7 @@ public final class PhoneFiles: Sendable {
         cache.withLockedValue { cache in
             if cache.generation != generation {
                 cache.generation = generation
-                cache.records.removeAll()
-                cache.common.removeAll()
+                cache.drop()
             }
         }
     }

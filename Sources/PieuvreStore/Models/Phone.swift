@@ -1,5 +1,6 @@
 import FluentKit
 import Foundation
+import PieuvreCore
 
 /// A registered phone, known by its MAC across the whole platform.
 final class Phone: Model, @unchecked Sendable {
@@ -32,4 +33,7 @@ final class Phone: Model, @unchecked Sendable {
     @OptionalField(key: "detected_model") var detectedModel: String?
 
     init() {}
+
+    /// The MAC as people read it (`80:5E:C0:02:1C:1B`); the stored form is 12 hex digits.
+    var displayMAC: String { (try? MACAddress(parsing: mac))?.description ?? mac }
 }
