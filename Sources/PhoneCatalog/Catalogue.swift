@@ -1,16 +1,22 @@
 import PieuvreCore
 
 /// The models the platform supports. Account and line-key counts: reference/yealink-snom.md §1.1, §4.
+///
+/// Directories: every Yealink model here reads remote phonebooks (`remote_phonebook.data.N`,
+/// present in public templates for the T4x, CP920/CP960/CP860 and W52P); the seed's "Network
+/// Contacts" (Extensions, Contacts) are two such books. The CP860 and CP920 also get the LDAP
+/// block the seed's §3.1.1 has users fill in. The snom D7xx use neither here yet (their XML
+/// directory is `dkey_directory`, unverified).
 public enum Catalogue {
     public static let models: [PhoneModel] = [
-        PhoneModel(id: "yealink-cp920", vendor: .yealink, name: "CP920", sipAccounts: 1, lineKeys: 0),
-        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", sipAccounts: 1, lineKeys: 0),
-        PhoneModel(id: "yealink-cp860", vendor: .yealink, name: "CP860", sipAccounts: 1, lineKeys: 0),
-        PhoneModel(id: "yealink-t41p", vendor: .yealink, name: "T41P", sipAccounts: 6, lineKeys: 15),
-        PhoneModel(id: "yealink-t42g", vendor: .yealink, name: "T42G", sipAccounts: 12, lineKeys: 15),
-        PhoneModel(id: "yealink-t46g", vendor: .yealink, name: "T46G", sipAccounts: 16, lineKeys: 27),
-        PhoneModel(id: "yealink-t48g", vendor: .yealink, name: "T48G", sipAccounts: 16, lineKeys: 29),
-        PhoneModel(id: "yealink-w52p", vendor: .yealink, name: "W52P", sipAccounts: 5, lineKeys: 0),
+        PhoneModel(id: "yealink-cp920", vendor: .yealink, name: "CP920", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
+        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", sipAccounts: 1, lineKeys: 0, remotePhonebook: true),
+        PhoneModel(id: "yealink-cp860", vendor: .yealink, name: "CP860", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
+        PhoneModel(id: "yealink-t41p", vendor: .yealink, name: "T41P", sipAccounts: 6, lineKeys: 15, remotePhonebook: true),
+        PhoneModel(id: "yealink-t42g", vendor: .yealink, name: "T42G", sipAccounts: 12, lineKeys: 15, remotePhonebook: true),
+        PhoneModel(id: "yealink-t46g", vendor: .yealink, name: "T46G", sipAccounts: 16, lineKeys: 27, remotePhonebook: true),
+        PhoneModel(id: "yealink-t48g", vendor: .yealink, name: "T48G", sipAccounts: 16, lineKeys: 29, remotePhonebook: true),
+        PhoneModel(id: "yealink-w52p", vendor: .yealink, name: "W52P", sipAccounts: 5, lineKeys: 0, remotePhonebook: true),
         PhoneModel(id: "snom-d725", vendor: .snom, name: "D725", sipAccounts: 12, lineKeys: 18),
         PhoneModel(id: "snom-d765", vendor: .snom, name: "D765", sipAccounts: 12, lineKeys: 16),
     ]

@@ -1,3 +1,4 @@
+import Foundation
 import PieuvreCore
 
 /// The SIP account of the line a phone is assigned to, as the phone must be told it.
@@ -46,8 +47,11 @@ public struct DeviceProfile: Sendable, Equatable {
     public var webAdminPassword: String
     /// Effective settings by neutral key (see `SettingsCatalogue`).
     public var settings: [String: String]
+    /// Remote phonebooks the phone fetches (name and full URL, credentials included).
+    public var phonebooks: [RemotePhonebook]
 
-    public init(model: PhoneModel, mac: MACAddress, account: SIPAccount?, platform: PlatformProfile, deviceUsername: String, devicePassword: String, webAdminPassword: String, settings: [String: String]) {
+    public init(model: PhoneModel, mac: MACAddress, account: SIPAccount?, platform: PlatformProfile, deviceUsername: String, devicePassword: String, webAdminPassword: String, settings: [String: String], phonebooks: [RemotePhonebook] = []) {
+        self.phonebooks = phonebooks
         self.model = model
         self.mac = mac
         self.account = account
@@ -63,6 +67,38 @@ public struct DeviceProfile: Sendable, Equatable {
     }
 
     func flag(_ key: String) -> Bool { setting(key) == "1" }
+}
+
+/// One remote phonebook as a phone is told of it.
+public struct RemotePhonebook: Sendable, Equatable {
+    public let name: String
+    public let url: String
+
+    public init(name: String, url: String) {
+        self.name = name
+        self.url = url
+    }
+
+    /// The seed's two "Network Contacts" books, in the order the phone lists them.
+    public static let extensions = "Extensions"
+    public static let contacts = "Contacts"
+
+    /// A book's URL under the provisioning URL, with the credentials as userinfo (how Yealink
+    /// phones are given HTTP credentials for a book) and the phone's `#SEARCH` placeholder.
+    public static func url(provisioningURL: String, mac: MACAddress, file: String, username: String, password: String) -> String {
+        var base = provisioningURL
+        var scheme = ""
+        if let range = base.range(of: "://") {
+            scheme = String(base[..<range.upperBound])
+            base = String(base[range.upperBound...])
+        }
+        return "\(scheme)\(userinfo(username)):\(userinfo(password))@\(base)directory/\(mac.hex)/\(file)?q=#SEARCH"
+    }
+
+    private static func userinfo(_ text: String) -> String {
+        let allowed = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
 }
 
 /// A rendered phone file: its bytes and the MIME type to serve it with.

@@ -21,6 +21,11 @@ public struct PhoneModel: Sendable, Hashable, Codable {
     public let sipAccounts: Int
     /// Line keys (T4x desk phones); 0 for conference phones and the DECT base.
     public let lineKeys: Int
+    /// Reads remote phonebooks (Yealink's `remote_phonebook.data.N`): the seed's "Network
+    /// Contacts", books "Extensions" and "Contacts".
+    public let remotePhonebook: Bool
+    /// Reads an LDAP directory configured in its files (`ldap.*`).
+    public let ldap: Bool
 
     public var displayName: String { "\(vendor.displayName) \(name)" }
 
@@ -43,13 +48,18 @@ public struct PhoneModel: Sendable, Hashable, Codable {
         name = try c.decode(String.self, forKey: .name)
         sipAccounts = try c.decode(Int.self, forKey: .sipAccounts)
         lineKeys = try c.decode(Int.self, forKey: .lineKeys)
+        let known = Catalogue.model(id: id)
+        remotePhonebook = known?.remotePhonebook ?? false
+        ldap = known?.ldap ?? false
     }
 
-    init(id: String, vendor: Vendor, name: String, sipAccounts: Int, lineKeys: Int) {
+    init(id: String, vendor: Vendor, name: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false) {
         self.id = id
         self.vendor = vendor
         self.name = name
         self.sipAccounts = sipAccounts
         self.lineKeys = lineKeys
+        self.remotePhonebook = remotePhonebook
+        self.ldap = ldap
     }
 }

@@ -97,6 +97,20 @@ public enum YealinkRenderer {
         out["features.text_message_popup.enable"] = p.setting("notifications.popup.textMessage")
         out["features.forward_call_popup.enable"] = p.setting("notifications.popup.forward")
 
+        if p.model.remotePhonebook {
+            out.comment("Network Contacts (remote phonebooks)")
+            for (index, book) in p.phonebooks.enumerated() {
+                out["remote_phonebook.data.\(index + 1).name"] = book.name
+                out["remote_phonebook.data.\(index + 1).url"] = book.url
+            }
+            // Incoming calls show the caller's name from the books.
+            out["features.remote_phonebook.enable"] = p.phonebooks.isEmpty ? "0" : "1"
+            out["features.remote_phonebook.flash_time"] = "3600"
+        }
+        if p.model.ldap {
+            ldap(&out, p)
+        }
+
         if SettingsCatalogue.definition("keys.soft.1.type")!.applies(to: p.model.id) {
             out.comment("Programmable keys (soft keys 1-4)")
             for n in 1...4 {
@@ -110,6 +124,31 @@ public enum YealinkRenderer {
             }
         }
         return out.file
+    }
+
+    /// The LDAP directory (reference §2.6): written when enabled, otherwise only switched off.
+    private static func ldap(_ out: inout Lines, _ p: DeviceProfile) {
+        out.comment("LDAP directory")
+        guard p.flag("directory.ldap.enabled"), !p.setting("directory.ldap.server").isEmpty else {
+            out["ldap.enable"] = "0"
+            return
+        }
+        out["ldap.enable"] = "1"
+        out["ldap.host"] = p.setting("directory.ldap.server")
+        out["ldap.port"] = p.setting("directory.ldap.port")
+        out["ldap.tls_mode"] = ["starttls": "1", "ldaps": "2"][p.setting("directory.ldap.security")] ?? "0"
+        out["ldap.version"] = "3"
+        out["ldap.base"] = p.setting("directory.ldap.base")
+        out["ldap.user"] = p.setting("directory.ldap.bindUser")
+        out["ldap.password"] = p.setting("directory.ldap.bindPassword")
+        out["ldap.name_filter"] = p.setting("directory.ldap.nameFilter")
+        out["ldap.number_filter"] = p.setting("directory.ldap.numberFilter")
+        out["ldap.name_attr"] = p.setting("directory.ldap.nameAttributes")
+        out["ldap.numb_attr"] = p.setting("directory.ldap.numberAttributes")
+        out["ldap.display_name"] = p.setting("directory.ldap.displayName")
+        out["ldap.max_hits"] = "50"
+        out["ldap.call_in_lookup"] = "1"
+        out["ldap.ldap_sort"] = "1"
     }
 
     private static func key(_ out: inout Lines, _ prefix: String, _ p: DeviceProfile, _ neutral: String) {

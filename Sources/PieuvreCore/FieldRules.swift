@@ -48,7 +48,8 @@ public enum FieldRules {
         guard !v.allSatisfy(\.isASCIIDigit) else {
             throw .invalid(field: "login", value: v, reason: "is all digits, which is reserved for line numbers")
         }
-        return v
+        // One spelling per login: sign-in and its throttle compare logins without case.
+        return v.lowercased()
     }
 
     /// Passwords people choose: 8 characters at least; bcrypt reads 72 bytes at most.

@@ -96,7 +96,7 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 }
 
 extension String {
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

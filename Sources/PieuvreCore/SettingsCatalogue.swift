@@ -62,6 +62,9 @@ public enum SettingsCatalogue {
     static let yealinkDeskPhones: Set<String> = ["yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g"]
     static let withSoftKeys: Set<String> = ["yealink-cp920", "yealink-cp860", "yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g", "snom-d725", "snom-d765"]
     static let yealink: Set<String> = ["yealink-cp920", "yealink-cp960", "yealink-cp860", "yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g", "yealink-w52p"]
+    /// Models that read an LDAP directory from their files (the phone catalogue's `ldap` trait;
+    /// a test keeps the two in step).
+    public static let ldapModels: Set<String> = ["yealink-cp860", "yealink-cp920"]
     /// Line keys per model (reference §2.7; snom D7xx function keys).
     public static let lineKeyCount: [String: Int] = ["yealink-t41p": 15, "yealink-t42g": 15, "yealink-t46g": 27, "yealink-t48g": 29, "snom-d725": 18, "snom-d765": 16]
 
@@ -112,6 +115,21 @@ public enum SettingsCatalogue {
         s.append(.init("directory.network.enabled", group: "Features - CommPortal Phone Applications", .bool, default: "1", models: yealink, editRole: .administrator))
         s.append(.init("directory.commPortal.username", group: "Features - CommPortal Phone Applications", .text(maxLength: 64), default: "", models: yealink, editRole: .user))
         s.append(.init("directory.commPortal.password", group: "Features - CommPortal Phone Applications", .secret(maxLength: 64), default: "", models: yealink, editRole: .user))
+        // LDAP directory of the CP860 and CP920 (the seed's §3.1.1: the user configures an LDAP
+        // account in their portal; an administrator may fill or lock it above).
+        let ldap = ldapModels
+        s.append(.init("directory.ldap.enabled", group: "Features - LDAP", .bool, default: "0", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.server", group: "Features - LDAP", .text(maxLength: 128), default: "", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.port", group: "Features - LDAP", .integer(1...65535), default: "389", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.security", group: "Features - LDAP", .choice(["none", "starttls", "ldaps"]), default: "none", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.base", group: "Features - LDAP", .text(maxLength: 200), default: "", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.bindUser", group: "Features - LDAP", .text(maxLength: 200), default: "", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.bindPassword", group: "Features - LDAP", .secret(maxLength: 128), default: "", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.nameFilter", group: "Features - LDAP", .text(maxLength: 200), default: "(|(cn=%)(sn=%))", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.numberFilter", group: "Features - LDAP", .text(maxLength: 200), default: "(|(telephoneNumber=%)(mobile=%))", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.nameAttributes", group: "Features - LDAP", .text(maxLength: 128), default: "cn sn", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.numberAttributes", group: "Features - LDAP", .text(maxLength: 128), default: "telephoneNumber mobile", models: ldap, editRole: .user))
+        s.append(.init("directory.ldap.displayName", group: "Features - LDAP", .text(maxLength: 64), default: "%cn", models: ldap, editRole: .user))
         // Notification popups.
         for (key, value) in [("missedCall", "1"), ("voicemail", "1"), ("textMessage", "0"), ("forward", "1")] {
             s.append(.init("notifications.popup.\(key)", group: "Notification Popups", .bool, default: value, models: yealink, editRole: .user))

@@ -57,7 +57,7 @@ public struct PhoneSide: Sendable {
         let key = try await store.digestKey()
         let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, logger: logger)
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
-        return PhoneSide(files: files, journal: journal, portal: try PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure))
+        return PhoneSide(files: files, journal: journal, portal: try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, logger: logger))
     }
 }
 
@@ -67,7 +67,10 @@ public func buildRouter(store: Store, phones: PhoneSide) -> Router<PieuvreReques
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     PhoneFilesController(files: phones.files).addRoutes(to: router)
-    PortalController(kit: phones.portal).addRoutes(to: router)
+    SignInController(kit: phones.portal).addRoutes(to: router)
+    ExtranetController(kit: phones.portal).addRoutes(to: router)
+    AdministratorController(kit: phones.portal).addRoutes(to: router)
+    UserPortalController(kit: phones.portal).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: BearerAuthenticator(store: store))
     SessionsController(store: store).addRoutes(to: api)
     ResellersController(store: store).addRoutes(to: api)
@@ -75,6 +78,7 @@ public func buildRouter(store: Store, phones: PhoneSide) -> Router<PieuvreReques
     LinesController(store: store).addRoutes(to: api)
     PhonesController(store: store).addRoutes(to: api)
     SettingsController(store: store).addRoutes(to: api)
+    ContactsController(store: store).addRoutes(to: api)
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
     router.get("health") { _, _ in "ok\n" }

@@ -79,6 +79,9 @@ public struct PhonePatch: Sendable {
     public var authenticateUntil: Change<Date?> = .keep
     /// "Autoriser l'authentification pendant l'heure qui suit".
     public var authorizeNextHour = false
+    /// A replacement phone: its MAC takes the record (description, line, department and
+    /// phone-layer settings stay), with a fresh window and no credentials.
+    public var mac: Change<String> = .keep
     public init() {}
 }
 

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HummingbirdBcrypt
+import NIOConcurrencyHelpers
 import NIOPosix
 import PieuvreCore
 
@@ -37,7 +38,15 @@ enum Secrets {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
-    /// A hash of a random password, verified against when a login is unknown, so that an
-    /// unknown login takes as long as a wrong password.
-    static let decoyHash = Bcrypt.hash(Secrets.password(), cost: 4)
+    /// A hash of a random password at the given cost (one per cost, computed once).
+    static func decoy(cost: UInt8) -> String {
+        decoys.withLockedValue { cache in
+            if let hash = cache[cost] { return hash }
+            let hash = Bcrypt.hash(Secrets.password(), cost: cost)
+            cache[cost] = hash
+            return hash
+        }
+    }
+
+    private static let decoys = NIOLockedValueBox([UInt8: String]())
 }

@@ -68,6 +68,7 @@ public final class Storage: Sendable {
         let migrations = Migrations()
         migrations.add(CreateSchema())
         migrations.add(AddProvisioning())
+        migrations.add(AddUserSide())
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: pinnedLoop ?? eventLoopGroup.any())
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()

@@ -37,36 +37,6 @@ extension Store {
         }
     }
 
-    /// Checks a login and password and opens a session. Operator and reseller accounts log in
-    /// with their login; a line's user (or the customer's administrator) with the line's number.
-    public func openSession(login: String, password: String) async throws -> SessionGrant? {
-        let login = login.trimmingCharacters(in: .whitespaces)
-        let session = APISession()
-        if let account = try await Account.query(on: db).filter(\.$login == login).first() {
-            guard try await Secrets.verifyPassword(password, hash: account.passwordHash),
-                  let role = Role(rawValue: account.role) else { return nil }
-            session.role = role.rawValue
-            session.login = account.login
-            session.$account.id = account.id
-        } else if let number = try? DirectNumber(parsing: login),
-                  let line = try await Line.query(on: db).filter(\.$sda == number.digits).first(),
-                  let hash = line.portalPasswordHash {
-            guard try await Secrets.verifyPassword(password, hash: hash) else { return nil }
-            session.role = (line.administrator ? Role.administrator : Role.user).rawValue
-            session.login = line.sda
-            session.$line.id = line.id
-        } else {
-            _ = try await Secrets.verifyPassword(password, hash: Secrets.decoyHash)
-            return nil
-        }
-        let token = Secrets.token()
-        session.tokenHash = Secrets.sha256Hex(token)
-        session.createdAt = clock.now
-        session.expiresAt = clock.now.addingTimeInterval(sessionLifetime)
-        try await session.create(on: db)
-        return SessionGrant(token: token, role: Role(rawValue: session.role)!, expiresAt: session.expiresAt)
-    }
-
     /// The actor behind a bearer token, or nil when the token is unknown or expired.
     public func actor(forToken token: String) async throws -> Actor? {
         guard let session = try await APISession.query(on: db).filter(\.$tokenHash == Secrets.sha256Hex(token)).first(),

@@ -18,6 +18,8 @@ extension Store {
     public func createLine(_ actor: Actor, reference: String, _ input: NewLine) async throws -> LineView {
         try actor.require([.operator, .reseller, .administrator], to: "create lines")
         let customer = try await visibleCustomer(actor, reference, on: db)
+        if input.internationalRestriction != nil { try Self.requireTollFraudRole(actor, field: "internationalRestriction") }
+        if input.sipPassword != nil { try Self.requireTollFraudRole(actor, field: "sipPassword") }
         let sda = try DirectNumber(parsing: input.sda ?? "")
         let line = Line()
         line.sda = sda.digits
@@ -53,6 +55,8 @@ extension Store {
     public func updateLine(_ actor: Actor, sda: String, _ patch: LinePatch) async throws -> LineView {
         try actor.require([.operator, .reseller, .administrator], to: "change lines")
         let line = try await visibleLine(actor, sda, on: db)
+        if case .set = patch.internationalRestriction { try Self.requireTollFraudRole(actor, field: "internationalRestriction") }
+        if case .set = patch.sipPassword { try Self.requireTollFraudRole(actor, field: "sipPassword") }
         let reference = line.customer.reference
         let before = Self.view(line, customer: reference)
         if case let .set(name) = patch.name { line.name = try FieldRules.text(name, field: "name") }
@@ -80,8 +84,13 @@ extension Store {
             line.sipPassword = try password.map { p throws(DomainError) in try FieldRules.password(p, field: "sipPassword") } ?? Secrets.password()
         }
         let after = Self.view(line, customer: reference)
+        var passwordReset = false
+        if case .set = patch.portalPassword { passwordReset = true }
+        let resetting = passwordReset
         try await transaction { db in
             try await line.save(on: db)
+            // A reset signs the line's user out everywhere, remember-me tokens included.
+            if resetting { try await APISession.query(on: db).filter(\.$line.$id == line.id!).delete() }
             try await audit(db, actor, "line.update", "line", line.sda, before: before, after: after)
         }
         return after
@@ -95,8 +104,22 @@ extension Store {
         let before = Self.view(line, customer: line.customer.reference)
         try await transaction { db in
             try await Phone.query(on: db).filter(\.$line.$id == line.id!).set(\.$line.$id, to: nil).update()
+            // The line's personal contacts go with it; the audit says how many.
+            let contacts = try await Contact.query(on: db).filter(\.$line.$id == line.id!).count()
+            try await Contact.query(on: db).filter(\.$line.$id == line.id!).delete()
             try await line.delete(on: db)
             try await audit(db, actor, "line.delete", "line", line.sda, before: before, after: Optional<LineView>.none)
+            if contacts > 0 {
+                try await audit(db, actor, "contact.delete", "line", line.sda, before: ["count": contacts], after: Optional<String>.none)
+            }
+        }
+    }
+
+    /// Call barring and SIP passwords open the way to toll fraud: resellers and the operator
+    /// hold them; a customer administrator reads them.
+    static func requireTollFraudRole(_ actor: Actor, field: String) throws {
+        guard actor.role >= .reseller else {
+            throw DomainError.forbidden("\(field) may be changed by a reseller or the operator, not a \(actor.role.rawValue)")
         }
     }
 

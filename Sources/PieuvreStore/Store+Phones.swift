@@ -14,9 +14,23 @@ extension Store {
     }
 
     public func phone(_ actor: Actor, mac: String) async throws -> PhoneView {
-        try actor.require([.operator, .reseller, .administrator], to: "see phones")
         let phone = try await visiblePhone(actor, mac, on: db)
         return view(phone, customer: phone.customer.reference, now: clock.now)
+    }
+
+    /// The phones on the caller's own line ("Paramétrer les touches": every phone of the line).
+    public func phonesOnOwnLine(_ actor: Actor) async throws -> [PhoneView] {
+        guard let lineID = actor.lineID else { return [] }
+        let phones = try await Phone.query(on: db).filter(\.$line.$id == lineID)
+            .with(\.$customer).with(\.$line).with(\.$department).sort(\.$mac).limit(100).all()
+        let now = clock.now
+        return phones.map { view($0, customer: $0.customer.reference, now: now) }
+    }
+
+    /// What the settings page of one phone is titled with: the phone and its customer's name.
+    public func phoneHeading(_ actor: Actor, mac: String) async throws -> (phone: PhoneView, companyName: String) {
+        let phone = try await visiblePhone(actor, mac, on: db)
+        return (view(phone, customer: phone.customer.reference, now: clock.now), phone.customer.companyName)
     }
 
     /// Registers a phone ("Provisionner @MAC") and opens its provisioning window.
@@ -72,8 +86,31 @@ extension Store {
             phone.authenticateUntil = window.nextHour(now: now)
             phone.windowOpenedAt = now
         }
+        var replacedMAC: String?
+        if case let .set(text) = patch.mac {
+            let mac = try MACAddress(parsing: text)
+            if mac.hex != phone.mac {
+                // The broken phone's credentials die with its MAC; the new one gets a fresh window.
+                phone.mac = mac.hex
+                phone.deviceUsername = nil
+                phone.devicePassword = nil
+                phone.credentialsIssuedAt = nil
+                phone.authenticatedAt = nil
+                phone.authenticatedIP = nil
+                phone.authenticatedUserAgent = nil
+                phone.firmware = nil
+                phone.detectedModel = nil
+                phone.lastSeenAt = nil
+                phone.lastSeenIP = nil
+                phone.lastUserAgent = nil
+                phone.authenticateUntil = window.openedAtRegistration(now: now)
+                phone.windowOpenedAt = now
+                replacedMAC = mac.description
+            }
+        }
         let after = view(phone, customer: reference, now: now)
-        try await transaction { db in
+        let duplicate = replacedMAC.map { ("mac", $0) }
+        try await transaction(duplicate: duplicate) { db in
             try await phone.save(on: db)
             try await audit(db, actor, "phone.update", "phone", after.mac, before: before, after: after)
         }

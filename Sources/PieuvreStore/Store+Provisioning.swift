@@ -7,6 +7,7 @@ import SQLKit
 /// Everything the phone-facing side needs to answer one phone, read in one go.
 public struct ProvisioningRecord: Sendable {
     public struct LineAccount: Sendable {
+        public let id: UUID
         public let sda: String
         public let name: String
         public let sipAuthName: String
@@ -102,7 +103,7 @@ extension Store {
             authenticateUntil: phone.authenticateUntil, windowOpenedAt: phone.windowOpenedAt,
             credentialsIssuedAt: phone.credentialsIssuedAt, deviceUsername: phone.deviceUsername,
             devicePassword: phone.devicePassword, webAdminPassword: phone.webAdminPassword ?? "",
-            line: line.map { .init(sda: $0.sda, name: $0.name, sipAuthName: $0.sipAuthName, sipPassword: $0.sipPassword) },
+            line: line.map { .init(id: $0.id!, sda: $0.sda, name: $0.name, sipAuthName: $0.sipAuthName, sipPassword: $0.sipPassword) },
             layers: layers)
     }
 

@@ -53,6 +53,9 @@ extension Store {
             }
             newValues[key] = try definition.validate(raw)
         }
+        if actor.role == .user && !locked.isEmpty {
+            throw DomainError.forbidden("a user may not lock settings")
+        }
         for key in locked { _ = try editable(key, actor: actor, above: above) }
         let lockedSet = Set(locked)
         let owner = resolved.owner
@@ -148,7 +151,7 @@ extension Store {
             owners += try await departmentChain(line.$department.id, on: db).map { (.department, $0.id!, $0.name) }
             owners.append((.line, line.id!, line.sda))
         case let .phone(mac):
-            try actor.require([.operator, .reseller, .administrator], to: "read phone settings")
+            // A line's user reads the phones on their own line (visiblePhone says which).
             let phone = try await visiblePhone(actor, mac, on: db)
             let line = phone.$line.value ?? nil
             owners += [(.reseller, phone.customer.$reseller.id, ""), (.customer, phone.$customer.id, phone.customer.reference)]

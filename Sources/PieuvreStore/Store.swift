@@ -17,6 +17,12 @@ public struct Store: Sendable {
     public let sessionLifetime: TimeInterval
     /// Counts this node's committed changes, so caches of rendered files know at once.
     public let changes = ChangeCounter()
+    /// How failed sign-ins slow the next ones (shared by every node through the database).
+    public var loginThrottle = LoginThrottlePolicy()
+    var policy: LoginThrottlePolicy { loginThrottle }
+    /// Verified against when a login is unknown, at the same cost as real hashes, so that an
+    /// unknown login takes as long as a wrong password.
+    let decoyHash: String
 
     public init(storage: Storage, clock: any WallClock = SystemWallClock(), window: ProvisioningWindow = .init(), passwordCost: UInt8 = 10, sessionLifetime: TimeInterval = 12 * 3600) {
         self.storage = storage
@@ -24,6 +30,7 @@ public struct Store: Sendable {
         self.window = window
         self.passwordCost = passwordCost
         self.sessionLifetime = sessionLifetime
+        self.decoyHash = Secrets.decoy(cost: passwordCost)
     }
 
     var db: any Database { storage.database }
@@ -108,7 +115,12 @@ public struct Store: Sendable {
             .with(\.$customer).with(\.$line).with(\.$department).first() else {
             throw notFound
         }
-        guard Self.canSee(actor, customerID: phone.$customer.id, resellerID: phone.customer.$reseller.id) else { throw notFound }
+        if actor.role == .user {
+            // A line's user sees the phones on their own line, and nothing else.
+            guard let lineID = actor.lineID, phone.$line.id == lineID else { throw notFound }
+        } else {
+            guard Self.canSee(actor, customerID: phone.$customer.id, resellerID: phone.customer.$reseller.id) else { throw notFound }
+        }
         return phone
     }
 

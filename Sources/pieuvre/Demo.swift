@@ -38,7 +38,7 @@ struct Demo: AsyncParsableCommand {
         let resellerPassword = DemoData.password()
         _ = try await store.createReseller(.system, name: "Expert Produits", login: "expert", password: resellerPassword)
         logins.append(("reseller", "expert", resellerPassword))
-        guard let grant = try await store.openSession(login: "expert", password: resellerPassword),
+        guard case let .granted(grant) = try await store.signIn(login: "expert", password: resellerPassword, source: "pieuvre demo"),
               let reseller = try await store.actor(forToken: grant.token) else {
             throw ValidationError("could not log in as the demo reseller")
         }
@@ -85,6 +85,8 @@ enum DemoData {
     ]
     static let phones: [(mac: String, model: String, description: String, sda: String)] = [
         ("80:5E:C0:02:1C:1B", "yealink-cp920", "Yealink CP920", "0970192349"),
+        // The seed's §3.1.1 CP960 page: "St_Avertin / 0970711005".
+        ("80:5E:C0:3A:96:05", "yealink-cp960", "Yealink CP960 salle St Avertin", "0970711005"),
         ("00:04:13:78:23:D0", "snom-d725", "snom D725 Aurélien", "0970716003"),
         ("00:04:13:78:37:9F", "snom-d725", "snom D725", "0970716830"),
         ("00:04:13:90:08:59", "snom-d765", "snom D765", "0222969569"),

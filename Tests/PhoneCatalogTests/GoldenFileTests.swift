@@ -71,3 +71,44 @@ import Testing
         try Self.check(boot, "y000000000000.boot")
     }
 }
+
+/// The directories of the user's half: Network Contacts books and the LDAP block.
+@Suite struct DirectoryFileTests {
+    @Test func booksAndLDAPAreWrittenForTheModelsThatHaveThem() throws {
+        let model = try Catalogue.model(named: "yealink-cp920")
+        var profile = try GoldenFileTests.profile(model)
+        let mac = profile.mac
+        profile.phonebooks = [
+            RemotePhonebook(name: RemotePhonebook.extensions, url: RemotePhonebook.url(provisioningURL: "https://portail.metacentrex.fr/sip-ps/", mac: mac, file: "extensions.xml", username: "805ec0021c1b", password: "dev/Secret:1")),
+            RemotePhonebook(name: RemotePhonebook.contacts, url: RemotePhonebook.url(provisioningURL: "https://portail.metacentrex.fr/sip-ps/", mac: mac, file: "contacts.xml", username: "805ec0021c1b", password: "dev/Secret:1")),
+        ]
+        profile.settings["directory.ldap.enabled"] = "1"
+        profile.settings["directory.ldap.server"] = "ldap.openip.fr"
+        profile.settings["directory.ldap.security"] = "ldaps"
+        profile.settings["directory.ldap.port"] = "636"
+        profile.settings["directory.ldap.base"] = "ou=people,dc=openip,dc=fr"
+        profile.settings["directory.ldap.bindPassword"] = "ldap-Secret"
+        let file = Renderer.device(profile)
+        try GoldenFileTests.check(file, "yealink-cp920-directories.cfg")
+        let text = String(decoding: file.bytes, as: UTF8.self)
+        // Credentials are percent-encoded in the userinfo, and the phone's search placeholder kept.
+        #expect(text.contains("remote_phonebook.data.1.url = https://805ec0021c1b:dev%2FSecret%3A1@portail.metacentrex.fr/sip-ps/directory/805ec0021c1b/extensions.xml?q=#SEARCH"))
+        #expect(text.contains("remote_phonebook.data.2.name = Contacts"))
+        #expect(text.contains("features.remote_phonebook.enable = 1"))
+        #expect(text.contains("ldap.enable = 1") && text.contains("ldap.tls_mode = 2") && text.contains("ldap.port = 636"))
+    }
+
+    @Test func theCataloguesLDAPModelsAreTheModelsWithTheTrait() {
+        #expect(Set(Catalogue.models.filter(\.ldap).map(\.id)) == SettingsCatalogue.ldapModels)
+        #expect(Catalogue.models.filter { $0.vendor == .snom }.allSatisfy { !$0.remotePhonebook && !$0.ldap })
+    }
+
+    @Test func aModelWithoutTheTraitsGetsNeitherBlock() throws {
+        var profile = try GoldenFileTests.profile(try Catalogue.model(named: "yealink-t46g"))
+        profile.settings["directory.ldap.enabled"] = "1"
+        profile.settings["directory.ldap.server"] = "ldap.openip.fr"
+        let text = String(decoding: Renderer.device(profile).bytes, as: UTF8.self)
+        #expect(!text.contains("ldap."))
+        #expect(text.contains("features.remote_phonebook.enable = 0"))
+    }
+}

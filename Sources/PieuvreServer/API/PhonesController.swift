@@ -69,7 +69,7 @@ struct PhonesController {
 
     @Sendable func update(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let body = try await JSONBody.read(request, context: context, allowed: ["description", "model", "sda", "department", "authenticateUntil", "authorizeNextHour"])
+        let body = try await JSONBody.read(request, context: context, allowed: ["description", "model", "sda", "department", "authenticateUntil", "authorizeNextHour", "mac"])
         var patch = PhonePatch()
         patch.description = try body.requiredString("description")
         patch.model = try body.requiredString("model")
@@ -85,6 +85,7 @@ struct PhonesController {
             patch.authenticateUntil = .set(date)
         }
         patch.authorizeNextHour = try body.bool("authorizeNextHour") ?? false
+        patch.mac = try body.requiredString("mac")
         return try JSONResponse.make(try await store.updatePhone(actor, mac: try context.parameters.require("mac"), patch))
     }
 

@@ -6,9 +6,17 @@ import PieuvreCore
 struct APIError: Error {
     let status: HTTPResponse.Status
     let message: String
+    /// Seconds before trying again (429).
+    var retryAfter: Int?
     init(_ status: HTTPResponse.Status, _ message: String) {
         self.status = status
         self.message = message
+    }
+
+    static func throttled(_ seconds: Int) -> APIError {
+        var error = APIError(.tooManyRequests, "too many failed sign-ins: try again in \(seconds) s")
+        error.retryAfter = seconds
+        return error
     }
 }
 
@@ -19,7 +27,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return Self.response(error.status, ["error": .string(error.message)], unauthorized: error.status == .unauthorized)
+            var response = Self.response(error.status, ["error": .string(error.message)], unauthorized: error.status == .unauthorized)
+            if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
+            return response
         } catch let error as DomainError {
             return Self.response(for: error)
         } catch let error as HTTPError {

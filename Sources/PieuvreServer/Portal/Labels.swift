@@ -4,10 +4,32 @@ enum PortalLanguage: String, Sendable {
     case en
 
     var labels: [String: String] { self == .fr ? Labels.fr : Labels.en }
+
+    /// One label; a key missing from the table shows as itself (a test keeps both tables whole).
+    func text(_ key: String) -> String { labels[key] ?? key }
 }
 
 enum Labels {
     static let fr: [String: String] = [
+        "loginOrNumber": "Login / Numéro", "signInHelp": "Veuillez ouvrir une session ci-dessous.", "rememberMe": "Se souvenir de moi",
+        "forgotten": "Si vous avez oublié votre mot de passe, veuillez contacter le service clients.",
+        "throttled": "Trop d'échecs de connexion : réessayez dans {s} secondes.", "expiredForm": "Le formulaire a expiré : rechargez la page.",
+        "tooLarge": "La requête est trop volumineuse.", "internalError": "Une erreur interne est survenue.",
+        "settingsTab": "Paramètres", "contactsTab": "Contacts", "accountTab": "Compte", "configureKeys": "Paramétrer les touches",
+        "configureKeysHelp": "Cliquez sur le poste désiré. Certaines fonctionnalités ne peuvent être modifiées que par un administrateur.",
+        "editSettingsFor": "Modifier les paramètres pour", "appliesTo": "Modèles", "lockedBy": "verrouillé par", "readOnly": "lecture seule",
+        "comesFrom": "vient de", "scope.catalogue": "défaut", "scope.platform": "plateforme", "scope.reseller": "revendeur",
+        "scope.customer": "client", "scope.department": "département", "scope.line": "ligne", "scope.phone": "téléphone",
+        "noPhones": "Aucun téléphone sur cette ligne.", "phoneSettings": "Paramètres du téléphone",
+        "contacts": "Contacts personnels", "addContact": "Nouveau contact", "number": "Numéro", "label": "Type", "add": "Ajouter",
+        "importContacts": "Importer des contacts (CSV name,number,label ou vCard)", "noContacts": "Aucun contact.",
+        "label.work": "Travail", "label.mobile": "Mobile", "label.home": "Domicile", "label.other": "Autre",
+        "changePassword": "Changer le mot de passe", "currentPassword": "Mot de passe actuel", "newPassword": "Nouveau mot de passe",
+        "newPasswordAgain": "Confirmer le nouveau mot de passe", "passwordsDiffer": "Les deux nouveaux mots de passe diffèrent.",
+        "passwordChanged": "Mot de passe changé : vos autres sessions sont fermées.", "signOutEverywhere": "Se déconnecter partout",
+        "signOutEverywhereHelp": "Ferme toutes vos sessions, y compris celles mémorisées par « Se souvenir de moi ».",
+        "myPhones": "Mes téléphones", "imported2": "contacts importés.", "deleted": "Supprimé.",
+
         "lang": "fr", "other": "en", "otherName": "English",
         "title": "Pieuvre", "authentication": "Authentification", "login": "Login", "password": "Mot de passe", "submit": "Valider",
         "badLogin": "Login ou mot de passe incorrect.", "logout": "Déconnexion",
@@ -34,7 +56,6 @@ enum Labels {
         "nextHour": "Autoriser l'authentification pendant l'heure qui suit", "apply": "Appliquer", "reopen": "Rouvrir le provisionnement",
         "log": "Journal de provisionnement", "time": "Heure", "file": "Fichier", "ip": "Adresse IP", "outcome": "Résultat",
         "back": "Retour", "saved": "Modifications enregistrées.", "portal": "Portail", "myLine": "Ma ligne",
-        "settingsNotYet": "Les paramètres des touches arrivent bientôt dans ce portail.",
         "newLine": "Nouvel utilisateur", "editPresented": "Modifier n° à présenter", "change": "Modifier",
         "departments": "Départements", "newDepartment": "Nouveau département", "parent": "Département parent", "none": "(aucun)",
         "rename": "Renommer", "newName": "Nouveau nom", "moveLine": "Déplacer une ligne", "line2": "Ligne", "move": "Déplacer",
@@ -43,6 +64,25 @@ enum Labels {
     ]
 
     static let en: [String: String] = [
+        "loginOrNumber": "Login / Number", "signInHelp": "Please sign in below.", "rememberMe": "Remember me",
+        "forgotten": "If you have forgotten your password, please contact customer service.",
+        "throttled": "Too many failed sign-ins: try again in {s} seconds.", "expiredForm": "The form has expired: reload the page.",
+        "tooLarge": "The request is too large.", "internalError": "An internal error occurred.",
+        "settingsTab": "Settings", "contactsTab": "Contacts", "accountTab": "Account", "configureKeys": "Configure keys",
+        "configureKeysHelp": "Click the phone you want. Some features can only be changed by an administrator.",
+        "editSettingsFor": "Edit settings for", "appliesTo": "Models", "lockedBy": "locked by", "readOnly": "read-only",
+        "comesFrom": "comes from", "scope.catalogue": "default", "scope.platform": "platform", "scope.reseller": "reseller",
+        "scope.customer": "customer", "scope.department": "department", "scope.line": "line", "scope.phone": "phone",
+        "noPhones": "No phone on this line.", "phoneSettings": "Phone settings",
+        "contacts": "Personal contacts", "addContact": "New contact", "number": "Number", "label": "Type", "add": "Add",
+        "importContacts": "Import contacts (CSV name,number,label or vCard)", "noContacts": "No contacts.",
+        "label.work": "Work", "label.mobile": "Mobile", "label.home": "Home", "label.other": "Other",
+        "changePassword": "Change password", "currentPassword": "Current password", "newPassword": "New password",
+        "newPasswordAgain": "Confirm the new password", "passwordsDiffer": "The two new passwords differ.",
+        "passwordChanged": "Password changed: your other sessions are closed.", "signOutEverywhere": "Sign out everywhere",
+        "signOutEverywhereHelp": "Closes all your sessions, including those remembered by “Remember me”.",
+        "myPhones": "My phones", "imported2": "contacts imported.", "deleted": "Deleted.",
+
         "lang": "en", "other": "fr", "otherName": "Français",
         "title": "Pieuvre", "authentication": "Sign in", "login": "Login", "password": "Password", "submit": "Submit",
         "badLogin": "Wrong login or password.", "logout": "Sign out",
@@ -69,7 +109,6 @@ enum Labels {
         "nextHour": "Allow authentication for the next hour", "apply": "Apply", "reopen": "Re-open provisioning",
         "log": "Provisioning log", "time": "Time", "file": "File", "ip": "IP address", "outcome": "Outcome",
         "back": "Back", "saved": "Changes saved.", "portal": "Portal", "myLine": "My line",
-        "settingsNotYet": "Key settings are coming to this portal soon.",
         "newLine": "New user", "editPresented": "Change presented number", "change": "Change",
         "departments": "Departments", "newDepartment": "New department", "parent": "Parent department", "none": "(none)",
         "rename": "Rename", "newName": "New name", "moveLine": "Move a line", "line2": "Line", "move": "Move",

@@ -129,7 +129,7 @@ public final class PhoneFiles: Sendable {
 
     // MARK: cache
 
-    private func record(_ mac: MACAddress) async throws -> ProvisioningRecord? {
+    func record(_ mac: MACAddress) async throws -> ProvisioningRecord? {
         refreshIfChanged()
         if let entry = cache.withLockedValue({ $0.records[mac] }) { return entry.record }
         let record = try await store.provisioningRecord(mac: mac)
@@ -165,7 +165,25 @@ public final class PhoneFiles: Sendable {
         return DeviceProfile(
             model: record.model, mac: record.mac, account: account, platform: platform,
             deviceUsername: record.deviceUsername ?? "", devicePassword: record.devicePassword ?? "",
-            webAdminPassword: record.webAdminPassword, settings: settings)
+            webAdminPassword: record.webAdminPassword, settings: settings, phonebooks: phonebooks(record, settings))
+    }
+
+    /// The "Extensions" and "Contacts" books of a phone on a line, opened with the phone's own
+    /// device credentials (or, when the seed's CommPortal Web Access fields are filled, with
+    /// those), never a shared secret.
+    func phonebooks(_ record: ProvisioningRecord, _ settings: [String: String]) -> [RemotePhonebook] {
+        guard record.model.remotePhonebook, record.line != nil, settings["directory.network.enabled"] ?? "1" == "1" else { return [] }
+        var username = record.deviceUsername ?? ""
+        var password = record.devicePassword ?? ""
+        if let user = settings["directory.commPortal.username"], !user.isEmpty,
+           let secret = settings["directory.commPortal.password"], !secret.isEmpty {
+            username = user
+            password = secret
+        }
+        guard !username.isEmpty, !password.isEmpty else { return [] }
+        return [(RemotePhonebook.extensions, "extensions.xml"), (RemotePhonebook.contacts, "contacts.xml")].map { name, file in
+            RemotePhonebook(name: name, url: RemotePhonebook.url(provisioningURL: platform.provisioningURL, mac: record.mac, file: file, username: username, password: password))
+        }
     }
 
     private func refreshIfChanged() {
@@ -188,7 +206,7 @@ public final class PhoneFiles: Sendable {
         }
     }
 
-    private func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil) {
+    func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil) {
         journal.record(
             ProvisioningLogEntry(at: now, mac: mac, file: request.fileName, sourceIP: request.sourceIP, userAgent: request.userAgent, outcome: outcome, phoneID: record?.phoneID, customerID: record?.customerID),
             sighting: record.map { PhoneSighting(phoneID: $0.phoneID, at: now, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id) })

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import PieuvreStore
 
@@ -7,6 +8,7 @@ struct PhoneFilesController {
 
     func addRoutes(to router: Router<PieuvreRequestContext>) {
         router.get("sip-ps/:file", use: fetch)
+        router.get("sip-ps/directory/:mac/:book", use: book)
         router.get("sip-ps", use: { _, _ in Self.notFound })
     }
 
@@ -19,6 +21,10 @@ struct PhoneFilesController {
             userAgent: request.headers[.userAgent],
             authorization: request.headers[.authorization],
             sourceIP: context.remoteIP))
+        return respond(answer)
+    }
+
+    func respond(_ answer: PhoneFiles.Answer) -> Response {
         switch answer {
         case let .file(file):
             var headers = HTTPFields()
@@ -34,6 +40,18 @@ struct PhoneFilesController {
         case let .forbidden(message):
             return Self.text(.forbidden, message)
         }
+    }
+
+    /// A phone's remote phonebook ("Extensions" or "Contacts"); its URL carries the phone's
+    /// credentials as userinfo, which the phone sends as Basic or answers a Digest challenge with.
+    @Sendable func book(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let answer = try await files.phonebook(PhoneFiles.BookRequest(
+            mac: context.parameters.get("mac") ?? "", book: context.parameters.get("book") ?? "",
+            query: request.uri.queryParameters.get("q").map { String($0) }, path: request.uri.description,
+            authorization: request.headers[.authorization], userAgent: request.headers[.userAgent], sourceIP: context.remoteIP))
+        var response = respond(answer)
+        if case .challenge = answer { response.headers.append(HTTPField(name: .wwwAuthenticate, value: "Basic realm=\"\(DigestAuthenticator.realm)\"")) }
+        return response
     }
 
     static func text(_ status: HTTPResponse.Status, _ body: String) -> Response {

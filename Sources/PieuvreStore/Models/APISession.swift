@@ -14,6 +14,8 @@ final class APISession: Model, @unchecked Sendable {
     @OptionalParent(key: "line_id") var line: Line?
     @Field(key: "created_at") var createdAt: Date
     @Field(key: "expires_at") var expiresAt: Date
+    /// A remember-me session (30 days) rather than one that ends with the browser.
+    @OptionalField(key: "remember") var remember: Bool?
 
     init() {}
 }

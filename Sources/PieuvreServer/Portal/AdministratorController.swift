@@ -1,0 +1,238 @@
+import Foundation
+import Hummingbird
+import PieuvreCore
+import PieuvreStore
+
+/// The customer administrator's portal: "Téléphones dans le département" with bulk assignment,
+/// "Changer le téléphone" (window, replacement MAC, log, the phone's settings), departments and
+/// "gérer vos profils de téléphone" (customer and department layers with locks).
+struct AdministratorController {
+    let kit: PortalKit
+    var store: Store { kit.store }
+
+    func addRoutes(to router: Router<PieuvreRequestContext>) {
+        router.get("admin", use: phones)
+        router.post("admin/assign", use: assign)
+        router.get("admin/phones/:mac", use: phone)
+        router.post("admin/phones/:mac", use: changePhone)
+        router.post("admin/phones/:mac/reopen", use: reopen)
+        router.get("admin/phones/:mac/settings", use: phoneSettings)
+        router.post("admin/phones/:mac/settings", use: savePhoneSettings)
+        router.get("admin/departments", use: departments)
+        router.post("admin/departments", use: createDepartment)
+        router.post("admin/departments/rename", use: renameDepartment)
+        router.post("admin/lines/move", use: moveLine)
+        router.get("admin/profiles", use: profiles)
+        router.post("admin/profiles", use: saveProfile)
+    }
+
+    func reference(_ actor: Actor) async throws -> String {
+        guard let customer = try await store.customers(actor).first else { throw DomainError.notFound(what: "customer", key: actor.login) }
+        return customer.reference
+    }
+
+    // MARK: Téléphones dans le département
+
+    @Sendable func phones(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: [.administrator]) { actor in try await phonesPage(request, actor) { _ in } }
+    }
+
+    private func phonesPage(_ request: Request, _ actor: Actor, status: HTTPResponse.Status = .ok, _ adjust: (inout AdminPhonesPage) -> Void) async throws -> Response {
+        let reference = try await reference(actor)
+        let q = (request.uri.queryParameters.get("q") ?? "").lowercased()
+        let phones = try await store.phones(actor, reference: reference).filter { p in
+            q.isEmpty || [p.mac, p.modelName, p.description, p.sda ?? "", p.department ?? ""].contains { $0.lowercased().contains(q) }
+        }
+        var model = AdminPhonesPage(phones: phones.map(PhoneRow.init), departments: try await store.departments(actor, reference: reference).map { Option($0.name) }, q: q)
+        adjust(&model)
+        return kit.render(.adminPhones, model, request, status: status, actor: actor)
+    }
+
+    @Sendable func assign(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.form(request, roles: [.administrator], limit: 256 * 1024) { actor, form in
+            var patch = PhonePatch()
+            if form["action"] == "line" {
+                patch.sda = .set(form["sda"] ?? "")
+            } else {
+                patch.department = .set(form.optional("department"))
+            }
+            for mac in form.all("mac") { _ = try await store.updatePhone(actor, mac: mac, patch) }
+            let saved = kit.language(request).text("saved")
+            return try await phonesPage(request, actor) { $0.message = saved }
+        } invalid: { actor, _, error in
+            try await phonesPage(request, actor, status: .unprocessableContent) { $0.error = error.description }
+        }
+    }
+
+    // MARK: Changer le téléphone
+
+    @Sendable func phone(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: [.administrator, .reseller]) { actor in
+            try await phonePage(request, actor, mac: try context.parameters.require("mac")) { _ in }
+        }
+    }
+
+    private func phonePage(_ request: Request, _ actor: Actor, mac: String, status: HTTPResponse.Status = .ok, _ adjust: (inout PhonePage) -> Void) async throws -> Response {
+        let phone = try await store.phone(actor, mac: mac)
+        await kit.journal.flush()
+        let events = try await store.provisioningLog(actor, mac: phone.mac, limit: 20).map {
+            PhonePage.Event(at: PortalKit.date($0.at), file: $0.file, ip: $0.sourceIP, outcome: $0.outcome.rawValue)
+        }
+        var model = PhonePage(
+            phone: .init(mac: phone.mac, description: phone.description, sda: phone.sda ?? "", authenticatedIP: phone.authenticatedIP ?? ""),
+            assigned: phone.sda != nil, models: Option.models(selected: phone.model), untilInput: PortalKit.localInput(phone.authenticateUntil),
+            authenticatedAt: phone.authenticatedAt.map { PortalKit.date($0) }, events: events)
+        adjust(&model)
+        return kit.render(.phone, model, request, status: status, actor: actor)
+    }
+
+    @Sendable func changePhone(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let mac = context.parameters.get("mac") ?? ""
+        return await kit.form(request, roles: [.administrator, .reseller]) { actor, form in
+            var patch = PhonePatch()
+            patch.description = .set(form["description"] ?? "")
+            if let model = form["model"] { patch.model = .set(model) }
+            patch.sda = .set(form.checked("assigned") ? (form["sda"] ?? "") : nil)
+            if let until = form.optional("until") {
+                guard let date = PortalKit.parseLocalInput(until) else {
+                    throw DomainError.invalid(field: "authenticateUntil", value: until, reason: "is not a date and time")
+                }
+                patch.authenticateUntil = .set(date)
+            }
+            patch.authorizeNextHour = form.checked("nextHour")
+            if let newMAC = form.optional("mac") { patch.mac = .set(newMAC) }
+            let changed = try await store.updatePhone(actor, mac: mac, patch)
+            let saved = kit.language(request).text("saved")
+            // A replaced phone's page is under its new MAC.
+            return try await phonePage(request, actor, mac: changed.mac) { $0.message = saved }
+        } invalid: { actor, _, error in
+            try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = error.description }
+        }
+    }
+
+    /// The seed's untick/retick dance in one step: the window opens for the next hour.
+    @Sendable func reopen(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let mac = context.parameters.get("mac") ?? ""
+        return await kit.form(request, roles: [.administrator, .reseller]) { actor, _ in
+            var patch = PhonePatch()
+            patch.authorizeNextHour = true
+            _ = try await store.updatePhone(actor, mac: mac, patch)
+            let saved = kit.language(request).text("saved")
+            return try await phonePage(request, actor, mac: mac) { $0.message = saved }
+        } invalid: { actor, _, error in
+            try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = error.description }
+        }
+    }
+
+    @Sendable func phoneSettings(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: [.administrator, .reseller]) { actor in
+            let mac = try context.parameters.require("mac")
+            return try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: nil, back: "/admin/phones/\(mac)", action: "/admin/phones/\(mac)/settings")
+        }
+    }
+
+    @Sendable func savePhoneSettings(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let mac = context.parameters.get("mac") ?? ""
+        return await kit.form(request, roles: [.administrator, .reseller], limit: 256 * 1024) { actor, form in
+            try await kit.savePhoneSettings(request, actor, form, mac: mac, tabs: nil, back: "/admin/phones/\(mac)", action: "/admin/phones/\(mac)/settings")
+        } invalid: { actor, _, error in
+            try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: nil, back: "/admin/phones/\(mac)", action: "/admin/phones/\(mac)/settings", error: error.description, status: .unprocessableContent)
+        }
+    }
+
+    // MARK: departments
+
+    @Sendable func departments(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: [.administrator]) { actor in try await departmentsPage(request, actor) { _ in } }
+    }
+
+    private func departmentsPage(_ request: Request, _ actor: Actor, status: HTTPResponse.Status = .ok, _ adjust: (inout DepartmentsPage) -> Void) async throws -> Response {
+        let reference = try await reference(actor)
+        let departments = try await store.departments(actor, reference: reference)
+        let lines = try await store.lines(actor, reference: reference)
+        // Depth-first: each department under its parent, indented by depth.
+        var tree: [DepartmentsPage.Node] = []
+        func visit(_ parent: String?, depth: Int) {
+            for department in departments where department.parent == parent {
+                tree.append(.init(name: department.name, indent: String(0.6 + Double(depth) * 1.5), lines: lines.filter { $0.department == department.name }.count))
+                if depth < 16 { visit(department.name, depth: depth + 1) }
+            }
+        }
+        visit(nil, depth: 0)
+        var model = DepartmentsPage(tree: tree, allLines: lines.map { .init(sda: $0.sda, name: $0.name) })
+        adjust(&model)
+        return kit.render(.departments, model, request, status: status, actor: actor)
+    }
+
+    @Sendable func createDepartment(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await departmentChange(request) { actor, reference, form in
+            _ = try await store.createDepartment(actor, reference: reference, name: form["name"], parent: form.optional("parent"))
+        }
+    }
+
+    @Sendable func renameDepartment(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await departmentChange(request) { actor, reference, form in
+            _ = try await store.renameDepartment(actor, reference: reference, name: form["name"] ?? "", to: form["newName"])
+        }
+    }
+
+    @Sendable func moveLine(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await departmentChange(request) { actor, _, form in
+            var patch = LinePatch()
+            patch.department = .set(form.optional("department"))
+            _ = try await store.updateLine(actor, sda: form["sda"] ?? "", patch)
+        }
+    }
+
+    private func departmentChange(_ request: Request, _ change: @escaping (Actor, String, FormBody) async throws -> Void) async -> Response {
+        await kit.form(request, roles: [.administrator], limit: 16 * 1024) { actor, form in
+            try await change(actor, try await reference(actor), form)
+            let saved = kit.language(request).text("saved")
+            return try await departmentsPage(request, actor) { $0.message = saved }
+        } invalid: { actor, _, error in
+            try await departmentsPage(request, actor, status: .unprocessableContent) { $0.error = error.description }
+        }
+    }
+
+    // MARK: gérer vos profils de téléphone
+
+    @Sendable func profiles(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: [.administrator]) { actor in
+            try await profilesPage(request, actor, department: request.uri.queryParameters.get("department") ?? "")
+        }
+    }
+
+    private func target(_ reference: String, _ department: String) -> LayerTarget {
+        department.isEmpty ? .customer(reference: reference) : .department(reference: reference, name: department)
+    }
+
+    private func profilesPage(_ request: Request, _ actor: Actor, department: String, message: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let lang = kit.language(request)
+        let reference = try await reference(actor)
+        let layer = try await store.settingsLayer(actor, target(reference, department))
+        let layers = [Option("", label: lang.text("customerLayer"), selected: department.isEmpty)]
+            + (try await store.departments(actor, reference: reference)).map { Option($0.name, label: "\(lang.text("department")) \($0.name)", selected: $0.name == department) }
+        let form = SettingsForm.build(layer: layer, model: nil, actor: actor, showLocks: true, action: "/admin/profiles", lang: lang)
+        let page = SettingsPage(tabs: nil, title: lang.text("profiles"), back: "/admin", layers: layers, action: "/admin/profiles",
+                                form: form, department: department.isEmpty ? nil : department, message: message, error: error)
+        return kit.render(.settings, page, request, status: status, actor: actor)
+    }
+
+    @Sendable func saveProfile(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.form(request, roles: [.administrator], limit: 512 * 1024) { actor, form in
+            let department = form["department"] ?? ""
+            let target = target(try await reference(actor), department)
+            let layer = try await store.settingsLayer(actor, target)
+            let (values, locked) = SettingsForm.submitted(form, layer: layer)
+            do {
+                _ = try await store.replaceSettingsLayer(actor, target, values: values, locked: locked)
+                return try await profilesPage(request, actor, department: department, message: kit.language(request).text("saved"))
+            } catch let error as DomainError {
+                if case .notFound = error { throw error }
+                return try await profilesPage(request, actor, department: department, error: error.description, status: .unprocessableContent)
+            }
+        } invalid: { actor, form, error in
+            try await profilesPage(request, actor, department: form["department"] ?? "", error: error.description, status: .unprocessableContent)
+        }
+    }
+}

@@ -1,0 +1,51 @@
+import PieuvreCore
+import PieuvreStore
+
+// The customer administrator's page models.
+
+struct AdminPhonesPage {
+    let phones: [PhoneRow]
+    let departments: [Option]
+    let q: String
+    var message: String?
+    var error: String?
+}
+
+struct PhonePage {
+    struct Phone {
+        let mac: String
+        let description: String
+        let sda: String
+        let authenticatedIP: String
+    }
+    struct Event {
+        let at: String
+        let file: String
+        let ip: String
+        let outcome: String
+    }
+    let phone: Phone
+    let assigned: Bool
+    let models: [Option]
+    let untilInput: String
+    let authenticatedAt: String?
+    let events: [Event]
+    var message: String?
+    var error: String?
+}
+
+struct DepartmentsPage {
+    struct Node {
+        let name: String
+        let indent: String
+        let lines: Int
+    }
+    struct LineChoice {
+        let sda: String
+        let name: String
+    }
+    let tree: [Node]
+    let allLines: [LineChoice]
+    var message: String?
+    var error: String?
+}

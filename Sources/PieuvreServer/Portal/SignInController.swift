@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PieuvreCore
+import PieuvreStore
+
+/// The one sign-in page for every role (the seed's "Authentification" and "Portail"), sign-out,
+/// and the stylesheet. Sign-in goes through the Store's throttle, shared with the API.
+struct SignInController {
+    let kit: PortalKit
+
+    struct SignInPage {
+        let login: String
+        let remember: Bool
+        let error: String?
+    }
+
+    func addRoutes(to router: Router<PieuvreRequestContext>) {
+        router.get("/", use: signInPage)
+        router.post("/", use: signIn)
+        router.post("logout", use: signOut)
+        let stylesheet = kit.stylesheet
+        router.get("static/pieuvre.css") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/css; charset=utf-8"
+            headers[.cacheControl] = "public, max-age=3600"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
+        }
+    }
+
+    @Sendable func signInPage(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.guarded(request) {
+            if let actor = try await kit.actor(request) { return kit.redirect(kit.home(actor.role)) }
+            return form(request, SignInPage(login: "", remember: false, error: nil), status: .ok)
+        }
+    }
+
+    /// The form with a fresh sign-in CSRF nonce in its cookie and hidden field.
+    private func form(_ request: Request, _ model: SignInPage, status: HTTPResponse.Status) -> Response {
+        let nonce = Self.nonce()
+        var response = kit.render(.signIn, model, request, status: status, csrf: kit.signInCSRF(nonce))
+        response.headers.append(HTTPField(name: .setCookie, value: "\(PortalKit.signInCookie)=\(nonce); Path=/; HttpOnly; SameSite=Lax" + (kit.secureCookies ? "; Secure" : "")))
+        return response
+    }
+
+    @Sendable func signIn(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.guarded(request) {
+            let form = try await FormBody.read(request, limit: 16 * 1024)
+            try kit.checkSignInCSRF(request, form)
+            let login = (form["login"] ?? "").trimmingCharacters(in: .whitespaces)
+            let remember = form.checked("remember")
+            let lang = kit.language(request)
+            switch try await kit.store.signIn(login: login, password: form["password"] ?? "", source: context.remoteIP, remember: remember) {
+            case let .granted(grant):
+                let maxAge = remember ? Int(Store.rememberLifetime) : nil
+                return kit.redirect(kit.home(grant.role), cookies: [kit.sessionCookie(grant.token, maxAge: maxAge)])
+            case .refused:
+                return self.form(request, SignInPage(login: login, remember: remember, error: lang.text("badLogin")), status: .unauthorized)
+            case let .throttled(seconds):
+                var response = self.form(request, SignInPage(login: login, remember: remember, error: lang.text("throttled").replacingOccurrences(of: "{s}", with: String(seconds))), status: .tooManyRequests)
+                response.headers[.retryAfter] = String(seconds)
+                return response
+            }
+        }
+    }
+
+    @Sendable func signOut(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.guarded(request) {
+            let form = try await FormBody.read(request, limit: 16 * 1024)
+            try kit.checkCSRF(request, form)
+            if form.checked("everywhere"), let actor = try await kit.actor(request) {
+                try await kit.store.closeAllSessions(actor)
+            } else if let token = kit.token(request) {
+                try await kit.store.closeSession(token: token)
+            }
+            return kit.redirect("/", cookies: [kit.sessionCookie("", maxAge: 0)])
+        }
+    }
+
+    static func nonce() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Hex.lower((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Hummingbird
+import PieuvreCore
+import PieuvreStore
+
+/// The user portal (`/portal`): Paramètres > Paramétrer les touches (every phone on the user's
+/// line, each opening its settings page), Contacts (personal contacts: the phone's "Contacts"
+/// book) and Compte (`/account`, shared by every role: own password, sign out everywhere).
+struct UserPortalController {
+    let kit: PortalKit
+    var store: Store { kit.store }
+
+    /// A customer administrator is a line's user too: their own phones and contacts are here.
+    static let roles: Set<Role> = [.user, .administrator]
+
+    func addRoutes(to router: Router<PieuvreRequestContext>) {
+        router.get("portal", use: home)
+        router.get("portal/phones/:mac", use: phoneSettings)
+        router.post("portal/phones/:mac", use: savePhoneSettings)
+        router.get("portal/contacts", use: contacts)
+        router.post("portal/contacts", use: addContact)
+        router.post("portal/contacts/import", use: importContacts)
+        router.post("portal/contacts/:id/delete", use: deleteContact)
+        router.get("account", use: account)
+        router.post("account/password", use: changePassword)
+    }
+
+    // MARK: Paramètres
+
+    @Sendable func home(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: Self.roles) { actor in
+            let line = try await store.line(actor, sda: actor.login)
+            let phones = try await store.phonesOnOwnLine(actor).map { UserHomePage.PhoneLink(mac: $0.mac, modelName: $0.modelName, description: $0.description) }
+            return kit.render(.userHome, UserHomePage(tabs: UserTabs(settings: true), sda: line.sda, name: line.name, phones: phones), request, actor: actor)
+        }
+    }
+
+    @Sendable func phoneSettings(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: Self.roles) { actor in
+            let mac = try context.parameters.require("mac")
+            try await requireOwnPhone(actor, mac)
+            return try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: UserTabs(settings: true), back: "/portal", action: "/portal/phones/\(mac)")
+        }
+    }
+
+    @Sendable func savePhoneSettings(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let mac = context.parameters.get("mac") ?? ""
+        return await kit.form(request, roles: Self.roles) { actor, form in
+            try await requireOwnPhone(actor, mac)
+            return try await kit.savePhoneSettings(request, actor, form, mac: mac, tabs: UserTabs(settings: true), back: "/portal", action: "/portal/phones/\(mac)")
+        } invalid: { actor, _, error in
+            try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: UserTabs(settings: true), back: "/portal", action: "/portal/phones/\(mac)", error: error.description, status: .unprocessableContent)
+        }
+    }
+
+    /// The user portal shows the phones of the signed-in line only, administrators included.
+    private func requireOwnPhone(_ actor: Actor, _ mac: String) async throws {
+        guard try await store.phonesOnOwnLine(actor).contains(where: { (try? MACAddress(parsing: $0.mac)) == (try? MACAddress(parsing: mac)) }) else {
+            throw DomainError.notFound(what: "phone", key: mac)
+        }
+    }
+
+    // MARK: Contacts
+
+    @Sendable func contacts(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: Self.roles) { actor in
+            try await contactsPage(request, actor, form: [:]) { _ in }
+        }
+    }
+
+    private func contactsPage(_ request: Request, _ actor: Actor, form: [String: String], status: HTTPResponse.Status = .ok, _ adjust: (inout ContactsPage) -> Void) async throws -> Response {
+        let lang = kit.language(request)
+        let q = request.uri.queryParameters.get("q") ?? ""
+        let page = try await store.contacts(actor, sda: actor.login, q: q, limit: 100, cursor: request.uri.queryParameters.get("cursor"))
+        let rows = page.items.map { c in
+            ContactsPage.Row(id: c.id.uuidString, name: c.name, numbers: c.numbers.map { .init(number: $0.number, label: lang.text("label.\($0.label.rawValue)")) })
+        }
+        let labels = ContactCard.Label.allCases.map { Option($0.rawValue, label: lang.text("label.\($0.rawValue)"), selected: $0.rawValue == (form["label"] ?? "work")) }
+        var model = ContactsPage(tabs: UserTabs(contacts: true), contacts: rows, q: q, next: page.next, form: form, labels: labels)
+        adjust(&model)
+        return kit.render(.contacts, model, request, status: status, actor: actor)
+    }
+
+    @Sendable func addContact(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.form(request, roles: Self.roles) { actor, form in
+            let card = try ContactCard(name: form["name"], numbers: [(form["label"], form["number"])])
+            _ = try await store.createContact(actor, sda: actor.login, card)
+            return kit.redirect("/portal/contacts")
+        } invalid: { actor, form, error in
+            try await contactsPage(request, actor, form: ExtranetController.kept(form, ["name", "number", "label"]), status: .unprocessableContent) { $0.error = error.description }
+        }
+    }
+
+    @Sendable func importContacts(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.form(request, roles: Self.roles, limit: 2 * 1024 * 1024) { actor, form in
+            let text = form["file"] ?? ""
+            let cards = text.uppercased().contains("BEGIN:VCARD") ? try ContactFile.vcard(text) : try ContactFile.csv(text)
+            let count = try await store.importContacts(actor, sda: actor.login, cards)
+            let lang = kit.language(request)
+            return try await contactsPage(request, actor, form: [:]) { $0.message = "\(count) \(lang.text("imported2"))" }
+        } invalid: { actor, form, error in
+            try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { page in
+                page.importText = form["file"]
+                if case let .importRefused(lines) = error {
+                    page.importErrors = lines.map { ClientPage.ImportError(line: $0.line, error: $0.error) }
+                } else {
+                    page.error = error.description
+                }
+            }
+        }
+    }
+
+    @Sendable func deleteContact(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.form(request, roles: Self.roles) { actor, _ in
+            try await store.deleteContact(actor, sda: actor.login, id: try context.parameters.require("id"))
+            return kit.redirect("/portal/contacts")
+        } invalid: { actor, _, error in
+            try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { $0.error = error.description }
+        }
+    }
+
+    // MARK: Compte (every role)
+
+    static let everyRole: Set<Role> = Set(Role.allCases)
+
+    @Sendable func account(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: Self.everyRole) { actor in
+            kit.render(.account, AccountPage(tabs: Self.roles.contains(actor.role) ? UserTabs(account: true) : nil, action: "/account/password"), request, actor: actor)
+        }
+    }
+
+    @Sendable func changePassword(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.form(request, roles: Self.everyRole, limit: 16 * 1024) { actor, form in
+            let lang = kit.language(request)
+            guard form["new"] == form["again"] else { throw DomainError.unprocessable(lang.text("passwordsDiffer")) }
+            try await store.changeOwnPassword(actor, currentToken: kit.token(request), current: form["current"], new: form["new"])
+            let page = AccountPage(tabs: Self.roles.contains(actor.role) ? UserTabs(account: true) : nil, action: "/account/password", message: lang.text("passwordChanged"))
+            return kit.render(.account, page, request, actor: actor)
+        } invalid: { actor, _, error in
+            let page = AccountPage(tabs: Self.roles.contains(actor.role) ? UserTabs(account: true) : nil, action: "/account/password", error: error.description)
+            return kit.render(.account, page, request, status: .unprocessableContent, actor: actor)
+        }
+    }
+}
