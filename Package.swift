@@ -66,8 +66,9 @@ let package = Package(
         .testTarget(
             name: "PieuvreServerTests",
             dependencies: [
-                "PieuvreServer", "PieuvreStore", "PieuvreCore",
+                "PieuvreServer", "PieuvreStore", "PieuvreCore", "PhoneCatalog",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
     ]

@@ -70,6 +70,23 @@ def platform(data_dir):
     server.stop()
 
 
+def submit(driver, element):
+    """Click a submit button and wait for the next page (a click does not wait by itself)."""
+    from selenium.webdriver.support import expected_conditions
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
+def open_all(driver):
+    """Unfold every settings group, as a person clicking each ▶ would."""
+    driver.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; })")
+
+
+def setting_field(driver, key):
+    return driver.find_element(By.CSS_SELECTOR, f"div.field[data-key='{key}']")
+
+
 def sign_in(driver, base, user, password):
     driver.get(base + "/")
     driver.find_element(By.ID, "login").send_keys(user)
@@ -103,7 +120,7 @@ def test_reseller_provisions_imports_and_deletes(browser, platform):
     browser.find_element(By.ID, "mac").send_keys("80:5E:C0:02:1C:1B")
     browser.find_element(By.CSS_SELECTOR, "#model option[value='yealink-cp920']").click()
     browser.find_element(By.ID, "description").send_keys("<script>alert(1)</script> Aurélien")
-    browser.find_element(By.ID, "submit").click()
+    submit(browser, browser.find_element(By.ID, "submit"))
     phone_row = browser.find_element(By.CSS_SELECTOR, "#phones tr[data-mac='80:5E:C0:02:1C:1B']")
     assert "0970192349" in phone_row.text and "Yealink CP920" in phone_row.text
     assert phone_row.find_element(By.CSS_SELECTOR, ".description").text == "<script>alert(1)</script> Aurélien"
@@ -113,13 +130,13 @@ def test_reseller_provisions_imports_and_deletes(browser, platform):
     # The same MAC again: the seed's exact text, the form keeps what was typed.
     browser.get(base + "/extranet/clients/10000/provision?sda=0970192349")
     browser.find_element(By.ID, "mac").send_keys("805ec0021c1b")
-    browser.find_element(By.ID, "submit").click()
+    submit(browser, browser.find_element(By.ID, "submit"))
     assert browser.find_element(By.ID, "error").text == "An attempt has been made to create a duplicate object."
     assert browser.find_element(By.ID, "mac").get_attribute("value") == "805ec0021c1b"
     shot(browser, "provision-duplicate-fr")
     browser.find_element(By.ID, "mac").clear()
     browser.find_element(By.ID, "mac").send_keys("80:5E:C0:02:1C")
-    browser.find_element(By.ID, "submit").click()
+    submit(browser, browser.find_element(By.ID, "submit"))
     assert "has 10 hex digits" in browser.find_element(By.ID, "error").text
 
     # Delete, with confirmation.
@@ -131,17 +148,17 @@ def test_reseller_provisions_imports_and_deletes(browser, platform):
     # A CSV with one bad line imports nothing and names the line; a good one imports.
     bad = "mac,model,sda,description\n00:15:65:00:00:01,yealink-t46g,0970711111,Poste 1\n00:15:65:00:00:ZZ,yealink-t46g,,bad\n"
     browser.execute_script("document.getElementById('csv').value = arguments[0]", bad)
-    browser.find_element(By.ID, "import-button").click()
+    submit(browser, browser.find_element(By.ID, "import-button"))
     errors = browser.find_element(By.ID, "import-errors").text
     assert "3" in errors and "00:15:65:00:00:ZZ" in errors
     assert not browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='00:15:65:00:00:01']")
     shot(browser, "import-refused-fr")
     good = bad.replace("00:15:65:00:00:ZZ", "00:15:65:00:00:02")
     browser.execute_script("document.getElementById('csv').value = arguments[0]", good)
-    browser.find_element(By.ID, "preview-button").click()
+    submit(browser, browser.find_element(By.ID, "preview-button"))
     assert browser.find_element(By.ID, "preview").text.startswith("2 ")
     assert not browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='00:15:65:00:00:01']"), "a preview writes nothing"
-    browser.find_element(By.ID, "import-button").click()
+    submit(browser, browser.find_element(By.ID, "import-button"))
     assert browser.find_element(By.ID, "message").text.startswith("2 ")
     assert browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='00:15:65:00:00:02']")
 
@@ -163,17 +180,17 @@ def test_administrator_assigns_and_reopens(browser, platform):
 
     browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F'] input[type=checkbox]").click()
     browser.find_element(By.ID, "assign-sda").send_keys("0970716831")
-    browser.find_element(By.ID, "assign-line").click()
+    submit(browser, browser.find_element(By.ID, "assign-line"))
     assert "0970716831" in browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F']").text
     browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F'] input[type=checkbox]").click()
     browser.find_element(By.CSS_SELECTOR, "#department option[value='Clichy']").click()
-    browser.find_element(By.ID, "assign-department").click()
+    submit(browser, browser.find_element(By.ID, "assign-department"))
     assert "Clichy" in browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F']").text
 
     browser.find_element(By.LINK_TEXT, "00:15:65:A7:57:E6").click()
     both_languages(browser, "change-phone")
     browser.find_element(By.ID, "next-hour").click()
-    browser.find_element(By.ID, "apply").click()
+    submit(browser, browser.find_element(By.ID, "apply"))
     assert browser.find_element(By.ID, "message").is_displayed()
     status, device = fetch(f"{base}/sip-ps/001565a757e6.cfg", UA)
     assert status == 200 and "account.1.user_name = 0970716830" in device
@@ -209,41 +226,49 @@ def test_administrator_departments_profiles_and_lines(browser, platform):
 
     browser.find_element(By.ID, "department-name").send_keys("Lyon")
     browser.find_element(By.CSS_SELECTOR, "#department-parent option[value='Site principal']").click()
-    browser.find_element(By.ID, "department-submit").click()
+    submit(browser, browser.find_element(By.ID, "department-submit"))
     assert browser.find_elements(By.CSS_SELECTOR, "#tree tr[data-name='Lyon']")
     row = browser.find_element(By.CSS_SELECTOR, "#tree tr[data-name='Lyon']")
     row.find_element(By.NAME, "newName").send_keys("Lyon Part-Dieu")
-    row.find_element(By.TAG_NAME, "button").click()
+    submit(browser, row.find_element(By.TAG_NAME, "button"))
     assert browser.find_elements(By.CSS_SELECTOR, "#tree tr[data-name='Lyon Part-Dieu']")
     browser.find_element(By.CSS_SELECTOR, "#move-sda option[value='0970716831']").click()
     browser.find_element(By.CSS_SELECTOR, "#move-department option[value='Lyon Part-Dieu']").click()
-    browser.find_element(By.ID, "move-submit").click()
+    submit(browser, browser.find_element(By.ID, "move-submit"))
     lyon = browser.find_element(By.CSS_SELECTOR, "#tree tr[data-name='Lyon Part-Dieu']")
     assert lyon.find_elements(By.TAG_NAME, "td")[1].text == "1"
     status, line = curl("GET", f"{base}/api/v1/lines/0970716831", token=reseller)
     assert line["department"] == "Lyon Part-Dieu"
     # A name taken already is refused with the seed's duplicate text.
     browser.find_element(By.ID, "department-name").send_keys("Clichy")
-    browser.find_element(By.ID, "department-submit").click()
+    submit(browser, browser.find_element(By.ID, "department-submit"))
     assert browser.find_element(By.ID, "error").text == "An attempt has been made to create a duplicate object."
 
     # Phone profiles: the customer layer sets English and locks DND off; the T42G's file follows.
     browser.get(base + "/admin/profiles")
     both_languages(browser, "profiles")
-    browser.find_element(By.CSS_SELECTOR, "tr[data-key='preferences.language'] option[value='English']").click()
-    browser.find_element(By.CSS_SELECTOR, "tr[data-key='features.dnd.enabled'] option[value='0']").click()
-    browser.find_element(By.CSS_SELECTOR, "tr[data-key='features.dnd.enabled'] input[name=lock]").click()
-    browser.find_element(By.ID, "profile-submit").click()
+    # Groups and human labels, not raw keys; each setting says which models it applies to.
+    summaries = [e.get_attribute("textContent") for e in browser.find_elements(By.CSS_SELECTOR, "details.group > summary")]
+    assert summaries[:2] == ["Programmable Keys - Line Key", "Programmable Keys - Soft key"] and "Features" in summaries and "Preferences" in summaries
+    open_all(browser)
+    language = setting_field(browser, "preferences.language")
+    assert language.find_element(By.TAG_NAME, "label").text.startswith("Langue")
+    soft = setting_field(browser, "keys.soft.2.type")
+    assert "CP920" in soft.text and "CP960" not in soft.text
+    setting_field(browser, "preferences.language").find_element(By.CSS_SELECTOR, "option[value='English']").click()
+    setting_field(browser, "features.dnd.enabled").find_element(By.CSS_SELECTOR, "input[name=lock]").click()
+    submit(browser, browser.find_element(By.ID, "settings-submit"))
     assert browser.find_element(By.ID, "message").is_displayed()
     status, device = fetch(f"{base}/sip-ps/001565a757e6.cfg", UA)
     assert status == 200 and "lang.gui = English" in device and "features.dnd.enable = 0" in device
     # The department layer shows the lock from above and cannot change it.
     browser.get(base + "/admin/profiles?department=St_Avertin")
-    locked = browser.find_element(By.CSS_SELECTOR, "tr[data-key='features.dnd.enabled']")
-    assert "customer" in locked.text and not locked.find_elements(By.TAG_NAME, "select")
-    language = browser.find_element(By.CSS_SELECTOR, "tr[data-key='preferences.language']")
-    assert language.find_element(By.CLASS_NAME, "effective").text == "English"
-    assert language.find_element(By.CLASS_NAME, "source").text == "customer 10000"
+    open_all(browser)
+    locked = setting_field(browser, "features.dnd.enabled")
+    assert "verrouillé par client" in locked.text and not locked.find_elements(By.CSS_SELECTOR, "input[name='v:features.dnd.enabled']")
+    language = setting_field(browser, "preferences.language")
+    assert language.find_element(By.CSS_SELECTOR, "option[selected]").get_attribute("value") == "English"
+    assert language.find_element(By.CLASS_NAME, "source").text.startswith("vient de client 10000")
     shot(browser, "profiles-department-fr")
 
     # Lines from the fiche client: a new line, then its presented number.
@@ -252,13 +277,13 @@ def test_administrator_departments_profiles_and_lines(browser, platform):
     browser.find_element(By.ID, "line-sda").send_keys("0970716003")
     browser.find_element(By.ID, "line-name").send_keys("Aurélien")
     browser.find_element(By.CSS_SELECTOR, "#line-department option[value='Clichy']").click()
-    browser.find_element(By.ID, "line-submit").click()
+    submit(browser, browser.find_element(By.ID, "line-submit"))
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#users tbody tr") if r.text.startswith("0970716003"))
     assert "Aurélien" in row.text and "Clichy" in row.text
     field = row.find_element(By.NAME, "presentedNumber")
     field.clear()
     field.send_keys("0970711111")
-    row.find_element(By.CSS_SELECTOR, "form.presented button").click()
+    submit(browser, row.find_element(By.CSS_SELECTOR, "form.presented button"))
     status, line = curl("GET", f"{base}/api/v1/lines/0970716003", token=reseller)
     assert line["presentedNumber"] == "0970711111"
 
@@ -269,31 +294,83 @@ def test_administrator_departments_profiles_and_lines(browser, platform):
     name = browser.find_element(By.ID, "edit-name")
     name.clear()
     name.send_keys("Aurélien Martin")
-    browser.find_element(By.CSS_SELECTOR, "option[value='Bar all international calls']").click()
+    # Call barring is the reseller's: the administrator reads it only.
+    assert not browser.find_elements(By.CSS_SELECTOR, "option[value='Bar all international calls']")
     browser.find_element(By.NAME, "presentedNumber").clear()
     browser.find_element(By.NAME, "presentedNumber").send_keys("12")
-    browser.find_element(By.ID, "edit-submit").click()
+    submit(browser, browser.find_element(By.ID, "edit-submit"))
     assert "presentedNumber '12'" in browser.find_element(By.ID, "error").text
     browser.find_element(By.NAME, "presentedNumber").clear()
     browser.find_element(By.NAME, "presentedNumber").send_keys("0970716003")
     browser.find_element(By.ID, "edit-name").clear()
     browser.find_element(By.ID, "edit-name").send_keys("Aurélien Martin")
-    browser.find_element(By.CSS_SELECTOR, "option[value='Bar all international calls']").click()
-    browser.find_element(By.ID, "edit-submit").click()
+    submit(browser, browser.find_element(By.ID, "edit-submit"))
     status, line = curl("GET", f"{base}/api/v1/lines/0970716003", token=reseller)
-    assert (line["name"], line["internationalRestriction"], line["department"]) == ("Aurélien Martin", "Bar all international calls", "Clichy")
+    assert (line["name"], line["internationalRestriction"], line["department"]) == ("Aurélien Martin", "Bar high-risk countries", "Clichy")
 
 
-def test_failed_logins_slow_down_after_five(platform):
-    import subprocess
+class PortalClient:
+    """A browser-like client through the real curl: a cookie jar, the sign-in form's CSRF token."""
+
+    def __init__(self, base):
+        import tempfile
+        self.base = base
+        self.jar = tempfile.NamedTemporaryFile(prefix="pieuvre-jar-", delete=False).name
+
+    def request(self, path, data=None):
+        import subprocess
+        cmd = ["curl", "-sS", "-b", self.jar, "-c", self.jar, "-o", "-", "-w", "\n%{http_code}", "-D", "/dev/stderr", self.base + path]
+        for key, value in (data or {}).items():
+            cmd += ["--data-urlencode", f"{key}={value}"]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        text, _, status = result.stdout.rpartition("\n")
+        return int(status), text, result.stderr
+
+    def csrf(self, path="/"):
+        import re
+        _, page, _ = self.request(path)
+        return re.search(r'name="csrf" value="([^"]*)"', page).group(1)
+
+    def sign_in(self, login, password, remember=False):
+        data = {"csrf": self.csrf(), "login": login, "password": password}
+        if remember:
+            data["remember"] = "1"
+        return self.request("/", data)
+
+
+def test_api_and_portal_share_one_throttle_and_forms_need_their_token(platform):
+    import re
     import time
     server, _ = platform
-    def attempt():
-        start = time.monotonic()
-        result = subprocess.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-d", "login=expert&password=wrong-password", server.base + "/"],
-                                capture_output=True, text=True)
-        return result.stdout, time.monotonic() - start
-    quick = [attempt() for _ in range(5)]
-    assert all(code == "401" for code, _ in quick) and max(t for _, t in quick) < 0.9
-    code, slow = attempt()
-    assert code == "401" and slow >= 0.9, "the sixth failure waits"
+    base = server.base
+    portal = PortalClient(base)
+    # Three failures through the API and three through the portal, each login spelled its own
+    # way: one count for the line 0970711111.
+    for spelling in ["0970711111", "09 70 71 11 11", "+33970711111"]:
+        status, _ = curl("POST", f"{base}/api/v1/sessions", body={"login": spelling, "password": "wrong-password"})
+        assert status == 401
+    for spelling in ["09.70.71.11.11", "09-70-71-11-11", "0970 711 111"]:
+        status, page, _ = portal.sign_in(spelling, "wrong-password")
+        assert status == 401 and "Login ou mot de passe incorrect." in page
+    # Past the free failures: even the right password waits, in HTML with Retry-After.
+    status, page, headers = portal.sign_in("0970711111", "admin-line-pass")
+    assert status == 429, page
+    assert "réessayez dans" in page and page.lstrip().startswith("<!DOCTYPE html>")
+    wait = int(re.search(r"(?i)retry-after: (\d+)", headers).group(1))
+    status, reply = curl("POST", f"{base}/api/v1/sessions", body={"login": "0970711111", "password": "admin-line-pass"})
+    assert status == 429 and "try again" in reply["error"]
+    time.sleep(wait + 0.2)
+    status, _, headers = portal.sign_in("0970711111", "admin-line-pass")
+    assert status == 303 and "location: /admin" in headers.lower()
+
+    # A form without its token, or with another's: an HTML 403 page, never JSON.
+    other = PortalClient(base)
+    status, page, _ = other.request("/", {"login": "0970711111", "password": "admin-line-pass"})
+    assert status == 403 and "<html" in page and "expiré" in page
+    status, page, headers = portal.request("/admin/assign", {"csrf": "forged", "action": "line", "sda": "0970711111"})
+    assert status == 403 and "text/html" in headers.lower() and "expiré" in page
+    status, page, headers = portal.request("/account/password", {"current": "admin-line-pass", "new": "x" * 10, "again": "x" * 10})
+    assert status == 403 and "text/html" in headers.lower()
+    # Unknown pages answer HTML too.
+    status, page, headers = portal.request("/admin/phones/00:15:65:FF:FF:FF")
+    assert status == 404 and "text/html" in headers.lower()

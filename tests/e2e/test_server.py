@@ -79,7 +79,8 @@ def test_demo_loads_the_seed_and_prints_logins(data_dir):
         assert by_mac["80:5E:C0:02:1C:1B"]["model"] == "yealink-cp920"
         assert by_mac["80:5E:C0:02:1C:1B"]["sda"] == "0970192349"
         assert by_mac["00:15:65:7A:1D:B8"]["department"] == "St_Avertin"
-        assert len(phones) == 10
+        assert len(phones) == 11
+        assert by_mac["80:5E:C0:3A:96:05"]["sda"] == "0970711005"  # the seed's CP960 (§3.1.1)
         admin = login(server.base, "0970711111", admin_line.group(1))
         status, lines = curl("GET", f"{server.base}/api/v1/customers/10000/lines", token=admin)
         assert status == 200

@@ -55,8 +55,9 @@ struct ClientPage {
     var error: String?
     var csv: String?
     var previewCount: Int?
-    var importErrors: [ImportError] = []
-    var hasImportErrors: Bool { !importErrors.isEmpty }
+    /// Stored, not computed: templates read models by reflection, which sees stored values only.
+    var importErrors: [ImportError] = [] { didSet { hasImportErrors = !importErrors.isEmpty } }
+    private(set) var hasImportErrors = false
 }
 
 /// A phone in a list (fiche client, "Téléphones dans le département").

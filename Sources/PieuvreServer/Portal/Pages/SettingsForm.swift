@@ -30,6 +30,8 @@ struct SettingsForm {
         let isNumber: Bool
         let isText: Bool
         let value: String
+        /// The value as a person reads it (a choice's label), for read-only fields.
+        let shown: String
         let checked: Bool
         let options: [Option]
         let min: Int?
@@ -104,7 +106,9 @@ struct SettingsForm {
         }
         return Field(
             key: d.key, label: SettingLabels.label(d.key, lang), isBool: isBool, isChoice: isChoice, isSecret: isSecret,
-            isNumber: isNumber, isText: !(isBool || isChoice || isSecret || isNumber), value: value, checked: value == "1",
+            isNumber: isNumber, isText: !(isBool || isChoice || isSecret || isNumber), value: value,
+            shown: isBool ? lang.text(value == "1" ? "yes" : "no") : (isChoice ? SettingLabels.option(value, lang) : (isSecret && !value.isEmpty ? Store.maskedSecret : value)),
+            checked: value == "1",
             options: options, min: min, max: max, maxLength: maxLength, source: source, lockedBy: lockedBy,
             locked: layer.locked.contains(d.key),
             models: showModels ? (d.models.map { $0.sorted().compactMap { Catalogue.model(id: $0)?.name }.joined(separator: ", ") }) : nil)

@@ -28,12 +28,26 @@ struct SettingsPage {
     let back: String
     /// The administrator's profile pages choose a layer (customer or a department).
     let layers: [Option]
-    var hasLayers: Bool { !layers.isEmpty }
     let action: String
     let form: SettingsForm
     let department: String?
     var message: String?
     var error: String?
+    /// Stored, not computed: templates read models by reflection, which sees stored values only.
+    let hasLayers: Bool
+
+    init(tabs: UserTabs?, title: String, back: String, layers: [Option], action: String, form: SettingsForm, department: String?, message: String? = nil, error: String? = nil) {
+        self.tabs = tabs
+        self.title = title
+        self.back = back
+        self.layers = layers
+        self.action = action
+        self.form = form
+        self.department = department
+        self.message = message
+        self.error = error
+        self.hasLayers = !layers.isEmpty
+    }
 }
 
 struct ContactsPage {
@@ -54,8 +68,9 @@ struct ContactsPage {
     let labels: [Option]
     var message: String?
     var error: String?
-    var importErrors: [ClientPage.ImportError] = []
-    var hasImportErrors: Bool { !importErrors.isEmpty }
+    /// Stored, not computed: templates read models by reflection, which sees stored values only.
+    var importErrors: [ClientPage.ImportError] = [] { didSet { hasImportErrors = !importErrors.isEmpty } }
+    private(set) var hasImportErrors = false
     var importText: String?
 }
 
