@@ -69,7 +69,9 @@ let package = Package(
                 "PieuvreServer", "PieuvreStore", "PieuvreCore", "PhoneCatalog",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            exclude: ["Snapshots"]
         ),
     ]
 )

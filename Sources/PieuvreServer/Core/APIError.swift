@@ -34,6 +34,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.response(for: error)
         } catch let error as HTTPError {
             let message = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            // A browser that strays outside the API and the phones' directory gets a page.
+            if Self.wantsHTML(request) { return ProblemHTML.response(status: error.status, message: message) }
             return Self.response(error.status, ["error": .string(message)])
         } catch let error as any HTTPResponseError {
             let message = error.status == .contentTooLarge ? "request body is too large" : error.status.reasonPhrase
@@ -42,6 +44,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             context.logger.error("unexpected error on \(request.method) \(request.uri.path): \(String(reflecting: type(of: error)))")
             return Self.response(.internalServerError, ["error": .string("internal error")])
         }
+    }
+
+    static func wantsHTML(_ request: Request) -> Bool {
+        let path = request.uri.path
+        guard !path.hasPrefix("/api/"), !path.hasPrefix("/sip-ps") else { return false }
+        return request.headers[.accept]?.contains("text/html") ?? false
     }
 
     static func response(for error: DomainError) -> Response {

@@ -109,8 +109,7 @@ struct PortalKit: Sendable {
 
     func render<Model>(_ template: PageTemplate, _ model: Model, _ request: Request, status: HTTPResponse.Status = .ok, actor: Actor? = nil, csrf: String? = nil) -> Response {
         let lang = language(request)
-        let frame = Frame(t: lang.labels, csrf: csrf ?? self.csrf(request), who: actor?.login, page: model)
-        guard let html = library.render(frame, withTemplate: template.rawValue) else {
+        guard let html = html(template, model, lang: lang, csrf: csrf ?? self.csrf(request), who: actor?.login) else {
             logger.error("portal template missing", metadata: ["template": "\(template.rawValue)"])
             return problem(request, status: .internalServerError, message: lang.text("internalError"))
         }
@@ -121,6 +120,11 @@ struct PortalKit: Sendable {
             headers[.setCookie] = "pieuvre_lang=\(q); Path=/; Max-Age=31536000; SameSite=Lax"
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// The page's HTML: the view step alone, a pure function of the model (snapshot-tested).
+    func html<Model>(_ template: PageTemplate, _ model: Model, lang: PortalLanguage, csrf: String, who: String?) -> String? {
+        library.render(Frame(t: lang.labels, csrf: csrf, who: who, page: model), withTemplate: template.rawValue)
     }
 
     /// An HTML page for a failure a browser meets (404, 403, an expired form, 500).

@@ -111,7 +111,7 @@ struct SettingsForm {
             checked: value == "1",
             options: options, min: min, max: max, maxLength: maxLength, source: source, lockedBy: lockedBy,
             locked: layer.locked.contains(d.key),
-            models: showModels ? (d.models.map { $0.sorted().compactMap { Catalogue.model(id: $0)?.name }.joined(separator: ", ") }) : nil)
+            models: showModels ? (d.models.map { ids in Catalogue.models.filter { ids.contains($0.id) }.map(\.name).joined(separator: ", ") }) : nil)
     }
 
     /// What a submitted form asks the layer to hold: the layer's own values, changed where the
