@@ -76,6 +76,16 @@ def submit(driver, element):
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
     WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
+def type_and_enter(driver, element, text):
+    """Type into a search box and press Enter, waiting for the results page."""
+    from selenium.webdriver.support import expected_conditions
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.send_keys(text + "\n")
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def open_all(driver):
@@ -91,8 +101,7 @@ def sign_in(driver, base, user, password):
     driver.get(base + "/")
     driver.find_element(By.ID, "login").send_keys(user)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.ID, "submit").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "logout") or d.find_elements(By.ID, "error"))
+    submit(driver, driver.find_element(By.ID, "submit"))
 
 
 def test_reseller_provisions_imports_and_deletes(browser, platform):
@@ -114,7 +123,7 @@ def test_reseller_provisions_imports_and_deletes(browser, platform):
 
     # Provisionner @MAC from the user's Actions, SDA prefilled.
     user_row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#users tbody tr") if r.text.startswith("0970192349"))
-    user_row.find_element(By.CSS_SELECTOR, "a.provision").click()
+    submit(browser, user_row.find_element(By.CSS_SELECTOR, "a.provision"))
     assert browser.find_element(By.ID, "sda").get_attribute("value") == "0970192349"
     both_languages(browser, "provision")
     browser.find_element(By.ID, "mac").send_keys("80:5E:C0:02:1C:1B")
@@ -174,7 +183,7 @@ def test_administrator_assigns_and_reopens(browser, platform):
     assert browser.current_url.endswith("/admin")
     both_languages(browser, "admin-phones")
     search = browser.find_element(By.ID, "q")
-    search.send_keys("St_Avertin\n")
+    type_and_enter(browser, search, "St_Avertin")
     rows = browser.find_elements(By.CSS_SELECTOR, "#admin-phones tbody tr")
     assert sorted(r.get_attribute("data-mac") for r in rows) == ["00:04:13:78:37:9F", "00:15:65:A7:57:E6"]
 
@@ -187,7 +196,7 @@ def test_administrator_assigns_and_reopens(browser, platform):
     submit(browser, browser.find_element(By.ID, "assign-department"))
     assert "Clichy" in browser.find_element(By.CSS_SELECTOR, "tr[data-mac='00:04:13:78:37:9F']").text
 
-    browser.find_element(By.LINK_TEXT, "00:15:65:A7:57:E6").click()
+    submit(browser, browser.find_element(By.LINK_TEXT, "00:15:65:A7:57:E6"))
     both_languages(browser, "change-phone")
     browser.find_element(By.ID, "next-hour").click()
     submit(browser, browser.find_element(By.ID, "apply"))
@@ -219,7 +228,7 @@ def test_administrator_departments_profiles_and_lines(browser, platform):
     server, reseller = platform
     base = server.base
     sign_in(browser, base, "0970711111", "admin-line-pass")
-    browser.find_element(By.ID, "nav-departments").click()
+    submit(browser, browser.find_element(By.ID, "nav-departments"))
     both_languages(browser, "departments")
     names = [r.get_attribute("data-name") for r in browser.find_elements(By.CSS_SELECTOR, "#tree tbody tr")]
     assert names[0] == "Site principal" and set(names) == {"Site principal", "Clichy", "St_Avertin", "Nantes"}
@@ -289,7 +298,7 @@ def test_administrator_departments_profiles_and_lines(browser, platform):
 
     # Edit the line: name and restriction; a bad presented number is named on the form.
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#users tbody tr") if r.text.startswith("0970716003"))
-    row.find_element(By.CSS_SELECTOR, "a.edit-line").click()
+    submit(browser, row.find_element(By.CSS_SELECTOR, "a.edit-line"))
     both_languages(browser, "edit-line")
     name = browser.find_element(By.ID, "edit-name")
     name.clear()
