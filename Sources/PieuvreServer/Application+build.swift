@@ -64,6 +64,7 @@ public struct PhoneSide: Sendable {
 /// The routes of the whole HTTP application. The executable and the tests both build it here.
 public func buildRouter(store: Store, phones: PhoneSide) -> Router<PieuvreRequestContext> {
     let router = Router(context: PieuvreRequestContext.self)
+    router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     PhoneFilesController(files: phones.files).addRoutes(to: router)

@@ -77,7 +77,7 @@ extension Store {
             phone.$department.id = item.line?.$department.id
             phone.authenticateUntil = until
             phone.windowOpenedAt = now
-            phone.webAdminPassword = Secrets.password(length: 16)
+            phone.webAdminPassword = secrets.seal(Secrets.password(length: 16))
             phone.createdAt = now
             return phone
         }

@@ -42,7 +42,7 @@ extension Store {
             line.portalPasswordHash = try await Secrets.hashPassword(try FieldRules.password(password, field: "portalPassword"), cost: passwordCost)
         }
         line.sipAuthName = try input.sipAuthName.map { s throws(DomainError) in try FieldRules.text(s, field: "sipAuthName", max: 64) } ?? sda.digits
-        line.sipPassword = try input.sipPassword.map { p throws(DomainError) in try FieldRules.password(p, field: "sipPassword") } ?? Secrets.password()
+        line.sipPassword = secrets.seal(try input.sipPassword.map { p throws(DomainError) in try FieldRules.password(p, field: "sipPassword") } ?? Secrets.password())
         line.createdAt = clock.now
         let view = Self.view(line, customer: customer.reference)
         return try await transaction(duplicate: ("sda", sda.digits)) { db in
@@ -81,7 +81,7 @@ extension Store {
             }
         }
         if case let .set(password) = patch.sipPassword {
-            line.sipPassword = try password.map { p throws(DomainError) in try FieldRules.password(p, field: "sipPassword") } ?? Secrets.password()
+            line.sipPassword = secrets.seal(try password.map { p throws(DomainError) in try FieldRules.password(p, field: "sipPassword") } ?? Secrets.password())
         }
         let after = Self.view(line, customer: reference)
         var passwordReset = false

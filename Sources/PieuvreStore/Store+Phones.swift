@@ -48,7 +48,7 @@ extension Store {
         try await assign(phone, sda: input.sda, department: input.department, customerID: customer.id!)
         phone.authenticateUntil = window.openedAtRegistration(now: now)
         phone.windowOpenedAt = now
-        phone.webAdminPassword = Secrets.password(length: 16)
+        phone.webAdminPassword = secrets.seal(Secrets.password(length: 16))
         phone.createdAt = now
         let view = view(phone, customer: reference, now: now)
         return try await transaction(duplicate: ("mac", mac.description)) { db in

@@ -102,8 +102,8 @@ extension Store {
             phoneID: phone.id!, customerID: phone.$customer.id, mac: mac, model: model,
             authenticateUntil: phone.authenticateUntil, windowOpenedAt: phone.windowOpenedAt,
             credentialsIssuedAt: phone.credentialsIssuedAt, deviceUsername: phone.deviceUsername,
-            devicePassword: phone.devicePassword, webAdminPassword: phone.webAdminPassword ?? "",
-            line: line.map { .init(id: $0.id!, sda: $0.sda, name: $0.name, sipAuthName: $0.sipAuthName, sipPassword: $0.sipPassword) },
+            devicePassword: try phone.devicePassword.map(secrets.open), webAdminPassword: try phone.webAdminPassword.map(secrets.open) ?? "",
+            line: try line.map { .init(id: $0.id!, sda: $0.sda, name: $0.name, sipAuthName: $0.sipAuthName, sipPassword: try secrets.open($0.sipPassword)) },
             layers: layers)
     }
 
@@ -121,7 +121,7 @@ extension Store {
             let username = phone.mac
             let password = Secrets.password(length: 24)
             phone.deviceUsername = username
-            phone.devicePassword = password
+            phone.devicePassword = secrets.seal(password)
             phone.credentialsIssuedAt = now
             phone.authenticatedAt = now
             phone.authenticatedIP = ip
@@ -192,13 +192,13 @@ extension Store {
     /// The key every node signs digest nonces with, so any node can check any nonce.
     public func digestKey() async throws -> String {
         let row = try await (db as! any SQLDatabase).raw("SELECT digest_key FROM platform_state WHERE id = 1").first()
-        return try row?.decode(column: "digest_key", as: String.self) ?? ""
+        return try secrets.open(try row?.decode(column: "digest_key", as: String.self) ?? "")
     }
 
     /// The admin password of a phone's own web page; for those who manage the phone.
     public func phoneWebPassword(_ actor: Actor, mac: String) async throws -> String {
         try actor.require([.operator, .reseller, .administrator], to: "read a phone's web password")
-        return try await visiblePhone(actor, mac, on: db).webAdminPassword ?? ""
+        return try await visiblePhone(actor, mac, on: db).webAdminPassword.map(secrets.open) ?? ""
     }
 
     // MARK: layers
@@ -218,7 +218,7 @@ extension Store {
         return owners.map { scope, owner, name in
             var layer = SettingsLayer(scope: scope, name: name)
             for row in rows where row.ownerID == owner && row.scope == scope.rawValue {
-                if let value = row.value { layer.values[row.key] = value }
+                if let value = row.value { layer.values[row.key] = (try? secrets.open(value)) ?? "" }
                 if row.locked { layer.locked.insert(row.key) }
             }
             return layer

@@ -77,7 +77,8 @@ extension Store {
                 row.scope = scope.rawValue
                 row.ownerID = owner
                 row.key = key
-                row.value = finalValues[key]
+                // Secret settings (a CommPortal or LDAP password) are sealed like other secrets.
+                row.value = finalValues[key].map { SettingsCatalogue.definition(key)?.isSecret == true ? self.secrets.seal($0) : $0 }
                 row.locked = lockedSet.contains(key)
                 try await row.create(on: db)
             }

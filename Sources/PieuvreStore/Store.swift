@@ -24,7 +24,11 @@ public struct Store: Sendable {
     /// unknown login takes as long as a wrong password.
     let decoyHash: String
 
-    public init(storage: Storage, clock: any WallClock = SystemWallClock(), window: ProvisioningWindow = .init(), passwordCost: UInt8 = 10, sessionLifetime: TimeInterval = 12 * 3600) {
+    /// Seals secrets at rest with the key outside the database.
+    public let secrets: SecretBox
+
+    public init(storage: Storage, secrets: SecretBox, clock: any WallClock = SystemWallClock(), window: ProvisioningWindow = .init(), passwordCost: UInt8 = 10, sessionLifetime: TimeInterval = 12 * 3600) {
+        self.secrets = secrets
         self.storage = storage
         self.clock = clock
         self.window = window

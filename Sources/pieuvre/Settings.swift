@@ -18,6 +18,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error. Env: PIEUVRE_LOG_LEVEL (default info).")
     var logLevel: String?
 
+    @Option(name: .long, help: "Key file sealing secrets at rest (created 0600 on first start). Env: PIEUVRE_SECRETS_KEY (default DATA_DIR/secrets.key). Keep it with the backups.")
+    var secretsKey: String?
+
     var resolvedDataDir: String { Environment.value(dataDir, "PIEUVRE_DATA_DIR") ?? "./data" }
 
     func location() throws -> DatabaseLocation {
@@ -36,18 +39,32 @@ struct CommonOptions: ParsableArguments {
         return logger
     }
 
-    /// Opens the database, applies migrations, and hands back the store.
+    /// Opens the database, applies migrations, seals secrets still in clear, and hands back
+    /// the store. Files it creates are the owner's alone (umask 077; the data directory 0700,
+    /// the database 0600, fixed at every start).
     func openStore(logger: Logger) async throws -> Store {
+        umask(0o077)
+        let dataDir = resolvedDataDir
+        try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try? FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dataDir)
+        let secrets = try SecretBox.load(path: Environment.value(secretsKey, "PIEUVRE_SECRETS_KEY") ?? (dataDir as NSString).appendingPathComponent("secrets.key"))
         let location = try location()
         let storage = try Storage(location: location, logger: logger)
+        let store = Store(storage: storage, secrets: secrets, window: try window())
         do {
             try await storage.migrate()
+            if case let .sqlite(path) = location {
+                for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+                    try? FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file)
+                }
+            }
+            try await store.sealSecretsAtRest()
         } catch {
             await storage.shutdown()
             throw error
         }
         logger.info("database ready", metadata: ["database": "\(location)"])
-        return Store(storage: storage, window: try window())
+        return store
     }
 }
 

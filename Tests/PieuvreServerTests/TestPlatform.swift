@@ -65,9 +65,10 @@ struct TestPlatform {
         let storage = try Storage(location: location, logger: logger)
         let clock = ManualClock(start)
         // bcrypt's lowest cost keeps the suite fast; production uses the default.
-        let store = Store(storage: storage, clock: clock, passwordCost: 4)
+        let store = Store(storage: storage, secrets: .ephemeral(), clock: clock, passwordCost: 4)
         do {
             try await storage.migrate()
+            try await store.sealSecretsAtRest()
             _ = try await store.bootstrapOperator(password: operatorPassword)
             let configuration = ServerConfiguration(publicURL: "https://portail.metacentrex.fr/", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060")
             let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)

@@ -150,8 +150,11 @@ def test_reseller_provisions_imports_and_deletes(browser, platform):
 
     # Delete, with confirmation.
     browser.get(base + "/extranet/clients/10000")
+    from selenium.webdriver.support import expected_conditions
+    page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "#phones tr[data-mac='80:5E:C0:02:1C:1B'] button.delete").click()
-    browser.switch_to.alert.accept()
+    WebDriverWait(browser, 5).until(expected_conditions.alert_is_present()).accept()
+    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
     assert not browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='80:5E:C0:02:1C:1B']")
 
     # A CSV with one bad line imports nothing and names the line; a good one imports.

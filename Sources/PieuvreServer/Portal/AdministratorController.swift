@@ -154,7 +154,7 @@ struct AdministratorController {
         var tree: [DepartmentsPage.Node] = []
         func visit(_ parent: String?, depth: Int) {
             for department in departments where department.parent == parent {
-                tree.append(.init(name: department.name, indent: String(0.6 + Double(depth) * 1.5), lines: lines.filter { $0.department == department.name }.count))
+                tree.append(.init(name: department.name, indent: String(min(depth, 7)), lines: lines.filter { $0.department == department.name }.count))
                 if depth < 16 { visit(department.name, depth: depth + 1) }
             }
         }

@@ -21,8 +21,9 @@ struct PortalKit: Sendable {
     let csrfKey: [UInt8]
     let secureCookies: Bool
     let logger: Logger
-    /// The one stylesheet, read once from the resources.
+    /// The one stylesheet and the one script, read once from the resources.
     let stylesheet: String
+    let script: String
 
     static let cookie = "pieuvre_session"
     /// Set by the sign-in page: the sign-in form's CSRF token is bound to it.
@@ -42,6 +43,10 @@ struct PortalKit: Sendable {
             throw PortalSetupError.templatesMissing
         }
         self.stylesheet = try String(contentsOf: css, encoding: .utf8)
+        guard let js = Bundle.module.url(forResource: "pieuvre", withExtension: "js", subdirectory: "Static") else {
+            throw PortalSetupError.templatesMissing
+        }
+        self.script = try String(contentsOf: js, encoding: .utf8)
     }
 
     static func templates() async throws -> MustacheLibrary {

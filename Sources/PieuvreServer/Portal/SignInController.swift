@@ -19,12 +19,13 @@ struct SignInController {
         router.get("/", use: signInPage)
         router.post("/", use: signIn)
         router.post("logout", use: signOut)
-        let stylesheet = kit.stylesheet
-        router.get("static/pieuvre.css") { _, _ in
-            var headers = HTTPFields()
-            headers[.contentType] = "text/css; charset=utf-8"
-            headers[.cacheControl] = "public, max-age=3600"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: stylesheet)))
+        for (file, type, text) in [("pieuvre.css", "text/css; charset=utf-8", kit.stylesheet), ("pieuvre.js", "text/javascript; charset=utf-8", kit.script)] {
+            router.get("static/\(file)") { _, _ in
+                var headers = HTTPFields()
+                headers[.contentType] = type
+                headers[.cacheControl] = "public, max-age=3600"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+            }
         }
     }
 
