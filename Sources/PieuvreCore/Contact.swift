@@ -53,9 +53,6 @@ public struct ContactCard: Sendable, Equatable, Codable {
 /// or vCard 3.0/4.0 (FN and TEL with TYPE). All or nothing: every bad line is reported.
 public enum ContactFile {
     public static let maxContacts = 1000
-    /// An error list stops here (the total is said in the last entry), so a huge bad file
-    /// cannot make a huge answer.
-    public static let maxErrors = 1000
 
     public static func csv(_ text: String) throws(DomainError) -> [ContactCard] {
         let table = try CSVTable(parsing: text)
@@ -137,16 +134,11 @@ public enum ContactFile {
     }
 
     private static func finish(_ contacts: [ContactCard], _ errors: [ImportLineError]) throws(DomainError) -> [ContactCard] {
-        if !errors.isEmpty { throw .importRefused(capped(errors)) }
+        if !errors.isEmpty { throw .importRefused(errors) }
         guard contacts.count <= maxContacts else {
             throw .invalid(field: "contacts", value: String(contacts.count), reason: "is more than \(maxContacts) contacts in one file")
         }
         return contacts
-    }
-
-    public static func capped(_ errors: [ImportLineError]) -> [ImportLineError] {
-        guard errors.count > maxErrors else { return errors }
-        return Array(errors.prefix(maxErrors)) + [ImportLineError(line: 0, error: "\(errors.count) bad lines in all; the first \(maxErrors) are listed")]
     }
 
     private static func label(_ types: [String]) -> String {

@@ -15,6 +15,10 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An import refused as a whole, with one entry per bad line.
     case importRefused([ImportLineError])
 
+    /// An import's error list is shown up to this many lines (and the total), so a huge bad
+    /// file cannot make a huge answer.
+    public static let maxListedErrors = 1000
+
     /// The exact text the seed's extranet shows when a MAC is registered twice.
     public static let duplicateObjectMessage = "An attempt has been made to create a duplicate object."
 

@@ -25,6 +25,8 @@ public enum ProvisioningOutcome: String, Sendable, Codable, CaseIterable {
     case windowClosed = "window closed"
     case badCredentials = "bad credentials"
     case macMismatch = "MAC mismatch"
+    /// The source was blocked as a MAC scanner.
+    case throttled
 }
 
 /// The seed's rule: inside the window a phone known by its MAC alone gets its configuration;

@@ -7,10 +7,25 @@ import Foundation
 public struct ProvisioningWindow: Sendable, Equatable {
     public static let defaultHours = 48
 
-    public let length: TimeInterval
+    public static let defaultMaxDays = 30
 
-    public init(hours: Int = Self.defaultHours) {
+    public let length: TimeInterval
+    /// How far ahead "authenticate until" may be set: a window open for years would hand the
+    /// SIP password to anyone who knows the MAC.
+    public let maxAhead: TimeInterval
+
+    public init(hours: Int = Self.defaultHours, maxDays: Int = Self.defaultMaxDays) {
         self.length = TimeInterval(hours) * 3600
+        self.maxAhead = TimeInterval(maxDays) * 86_400
+    }
+
+    /// An "authenticate until" a person set: a past date closes the window; beyond the maximum
+    /// is refused, naming the limit.
+    public func validateUntil(_ until: Date, now: Date) throws(DomainError) {
+        guard until.timeIntervalSince(now) <= maxAhead else {
+            throw .invalid(field: "authenticateUntil", value: ISO8601DateFormatter().string(from: until),
+                           reason: "is more than \(Int(maxAhead / 86_400)) days ahead")
+        }
     }
 
     /// End of the window opened by a registration at `now`.

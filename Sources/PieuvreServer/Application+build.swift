@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import PhoneCatalog
+import PieuvreCore
 import PieuvreStore
 import ServiceLifecycle
 
@@ -25,6 +26,11 @@ public struct ServerConfiguration: Sendable {
     public var tftpPort: Int?
     public var tftpMaxTransfers = 256
     public var tftpMaxPerSource = 16
+    /// Days the provisioning log keeps its entries.
+    public var logRetentionDays = 90
+    /// Guesses one source may make within 60 s before it is refused for 10 minutes.
+    public var scanThreshold = 50
+    public var scanExempt: [CIDR] = []
 
     public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil, tftpPort: Int? = nil) {
         self.tftpPort = tftpPort
@@ -55,19 +61,20 @@ public struct PhoneSide: Sendable {
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
         let journal = ProvisioningJournal(store: store, logger: logger)
         let key = try await store.digestKey()
-        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, logger: logger)
+        let scan = ScanGuard.Policy(threshold: configuration.scanThreshold, exempt: configuration.scanExempt)
+        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, logger: logger)
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
         return PhoneSide(files: files, journal: journal, portal: try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, logger: logger))
     }
 }
 
 /// The routes of the whole HTTP application. The executable and the tests both build it here.
-public func buildRouter(store: Store, phones: PhoneSide) -> Router<PieuvreRequestContext> {
+public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http") -> Router<PieuvreRequestContext> {
     let router = Router(context: PieuvreRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    PhoneFilesController(files: phones.files).addRoutes(to: router)
+    PhoneFilesController(files: phones.files, transport: transport).addRoutes(to: router)
     SignInController(kit: phones.portal).addRoutes(to: router)
     ExtranetController(kit: phones.portal).addRoutes(to: router)
     AdministratorController(kit: phones.portal).addRoutes(to: router)
@@ -90,7 +97,8 @@ public func buildRouter(store: Store, phones: PhoneSide) -> Router<PieuvreReques
 /// journal, the cache poller and the database, shut down in the reverse order on SIGTERM.
 public func buildServices(configuration: ServerConfiguration, store: Store, logger: Logger) async throws -> [any Service] {
     let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
-    let background: [any Service] = [StorageService(storage: store.storage), phones.journal, GenerationPoller(store: store, files: phones.files)]
+    let background: [any Service] = [StorageService(storage: store.storage), phones.journal, GenerationPoller(store: store, files: phones.files),
+                                     LogRetention(store: store, days: configuration.logRetentionDays, logger: logger)]
     var listeners: [any Service] = [
         Application(
             router: buildRouter(store: store, phones: phones),
@@ -108,7 +116,7 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         tls.minimumTLSVersion = .tlsv12
         listeners.append(Application(
-            router: buildRouter(store: store, phones: phones),
+            router: buildRouter(store: store, phones: phones, transport: "https"),
             server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: tlsPort), serverName: "pieuvre"),
             onServerRunning: { channel in

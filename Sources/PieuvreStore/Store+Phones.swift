@@ -79,6 +79,7 @@ extension Store {
             try await assign(phone, sda: sda, department: department, customerID: phone.$customer.id)
         }
         if case let .set(until) = patch.authenticateUntil {
+            if let until { try window.validateUntil(until, now: now) }
             phone.authenticateUntil = until
             if let until, until > now { phone.windowOpenedAt = now }
         }

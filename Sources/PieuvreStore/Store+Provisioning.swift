@@ -24,6 +24,8 @@ public struct ProvisioningRecord: Sendable {
     public let deviceUsername: String?
     public let devicePassword: String?
     public let webAdminPassword: String
+    /// Where the first fetch of the current window came from.
+    public let authenticatedIP: String?
     public let line: LineAccount?
     /// platform → reseller → customer → departments (widest first) → line → phone.
     public let layers: [SettingsLayer]
@@ -31,27 +33,50 @@ public struct ProvisioningRecord: Sendable {
 
 /// A phone-facing request, as the provisioning log keeps it.
 public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
+    /// Stored file names and User-Agents stop here: a request cannot grow the log by much.
+    public static let maxText = 256
+
     public let at: Date
     public let mac: String?
     public let file: String
     public let sourceIP: String
     public let userAgent: String?
     public let outcome: ProvisioningOutcome
+    /// `http`, `https`, `tftp` (and `sip` later).
+    public let transport: String
+    /// How many requests this row stands for (requests for unknown MACs are folded per source
+    /// and minute).
+    public var count: Int
     public var phoneID: UUID?
     public var customerID: UUID?
 
-    public init(at: Date, mac: MACAddress?, file: String, sourceIP: String, userAgent: String?, outcome: ProvisioningOutcome, phoneID: UUID? = nil, customerID: UUID? = nil) {
+    public init(at: Date, mac: MACAddress?, file: String, sourceIP: String, userAgent: String?, outcome: ProvisioningOutcome, transport: String = "http", count: Int = 1, phoneID: UUID? = nil, customerID: UUID? = nil) {
         self.at = at
         self.mac = mac?.description
-        self.file = file
-        self.sourceIP = sourceIP
-        self.userAgent = userAgent
+        self.file = Self.truncated(file)
+        self.sourceIP = Self.truncated(sourceIP)
+        self.userAgent = userAgent.map(Self.truncated)
         self.outcome = outcome
+        self.transport = transport
+        self.count = count
         self.phoneID = phoneID
         self.customerID = customerID
     }
 
-    enum CodingKeys: String, CodingKey { case at, mac, file, sourceIP, userAgent, outcome }
+    /// At most `maxText` bytes of UTF-8, cut on a character boundary.
+    static func truncated(_ text: String) -> String {
+        guard text.utf8.count > maxText else { return text }
+        var out = ""
+        var bytes = 0
+        for character in text {
+            bytes += character.utf8.count
+            if bytes > maxText { break }
+            out.append(character)
+        }
+        return out
+    }
+
+    enum CodingKeys: String, CodingKey { case at, mac, file, sourceIP, userAgent, outcome, transport, count }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -61,6 +86,8 @@ public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
         try c.encode(sourceIP, forKey: .sourceIP)
         try c.encode(userAgent, forKey: .userAgent)
         try c.encode(outcome, forKey: .outcome)
+        try c.encode(transport, forKey: .transport)
+        try c.encode(count, forKey: .count)
     }
 }
 
@@ -103,6 +130,7 @@ extension Store {
             authenticateUntil: phone.authenticateUntil, windowOpenedAt: phone.windowOpenedAt,
             credentialsIssuedAt: phone.credentialsIssuedAt, deviceUsername: phone.deviceUsername,
             devicePassword: try phone.devicePassword.map(secrets.open), webAdminPassword: try phone.webAdminPassword.map(secrets.open) ?? "",
+            authenticatedIP: phone.authenticatedIP,
             line: try line.map { .init(id: $0.id!, sda: $0.sda, name: $0.name, sipAuthName: $0.sipAuthName, sipPassword: try secrets.open($0.sipPassword)) },
             layers: layers)
     }
@@ -143,11 +171,12 @@ extension Store {
             let sql = db as! any SQLDatabase
             for chunk in entries.chunked(into: 500) {
                 var insert = sql.insert(into: ProvisioningEvent.schema)
-                    .columns("id", "at", "mac", "file", "source_ip", "user_agent", "outcome", "phone_id", "customer_id")
+                    .columns("id", "at", "mac", "file", "source_ip", "user_agent", "outcome", "phone_id", "customer_id", "transport", "count")
                 for entry in chunk {
                     insert = insert.values(
                         SQLBind(UUID()), SQLBind(entry.at), SQLBind(entry.mac), SQLBind(entry.file), SQLBind(entry.sourceIP),
-                        SQLBind(entry.userAgent), SQLBind(entry.outcome.rawValue), SQLBind(entry.phoneID), SQLBind(entry.customerID))
+                        SQLBind(entry.userAgent), SQLBind(entry.outcome.rawValue), SQLBind(entry.phoneID), SQLBind(entry.customerID),
+                        SQLBind(entry.transport), SQLBind(entry.count))
                 }
                 try await insert.run()
             }
@@ -162,12 +191,28 @@ extension Store {
         }
     }
 
+    /// A phone's log: the entries of its registration only (written with its record's id), so a
+    /// MAC deleted by one tenant and registered by another shows the new tenant nothing of the
+    /// old. Requests for a MAC no one has registered are the operator's to read.
     public func provisioningLog(_ actor: Actor, mac: String, limit: Int) async throws -> [ProvisioningLogEntry] {
         try actor.require([.operator, .reseller, .administrator], to: "read provisioning logs")
+        let limit = max(1, min(limit, 1000))
+        if actor.role == .operator, let parsed = try? MACAddress(parsing: mac),
+           try await Phone.query(on: db).filter(\.$mac == parsed.hex).first() == nil {
+            return try await ProvisioningEvent.query(on: db).filter(\.$mac == parsed.description).filter(\.$phoneID == nil)
+                .sort(\.$at, .descending).limit(limit).all().map(Self.entry)
+        }
         let phone = try await visiblePhone(actor, mac, on: db)
-        let events = try await ProvisioningEvent.query(on: db).filter(\.$mac == phone.displayMAC)
-            .sort(\.$at, .descending).limit(max(1, min(limit, 1000))).all()
+        let events = try await ProvisioningEvent.query(on: db).filter(\.$phoneID == phone.id!)
+            .sort(\.$at, .descending).limit(limit).all()
         return events.map(Self.entry)
+    }
+
+    /// Drops log entries older than the retention (run in the background).
+    public func pruneProvisioningLog(olderThan days: Int) async throws {
+        let cutoff = clock.now.addingTimeInterval(-Double(days) * 86_400)
+        try await ProvisioningEvent.query(on: db).filter(\.$at < cutoff).delete()
+        try await storage.sql.raw("DELETE FROM alerts WHERE at < \(bind: cutoff)").run()
     }
 
     public func provisioningLog(_ actor: Actor, reference: String, limit: Int) async throws -> [ProvisioningLogEntry] {
@@ -180,7 +225,8 @@ extension Store {
 
     static func entry(_ e: ProvisioningEvent) -> ProvisioningLogEntry {
         ProvisioningLogEntry(at: e.at, mac: e.mac.flatMap { try? MACAddress(parsing: $0) }, file: e.file, sourceIP: e.sourceIP, userAgent: e.userAgent,
-                             outcome: ProvisioningOutcome(rawValue: e.outcome) ?? .notFound, phoneID: e.phoneID, customerID: e.customerID)
+                             outcome: ProvisioningOutcome(rawValue: e.outcome) ?? .notFound, transport: e.transport ?? "http", count: e.count ?? 1,
+                             phoneID: e.phoneID, customerID: e.customerID)
     }
 
     /// The platform's change counter, shared by every node through the database.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import PieuvreCore
 import PieuvreServer
 import PieuvreStore
 import ServiceLifecycle
@@ -46,6 +47,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Most TFTP transfers at once from one address. Env: PIEUVRE_TFTP_MAX_PER_SOURCE (default 16).")
     var tftpMaxPerSource: Int?
 
+    @Option(name: .long, help: "Days the provisioning log keeps its entries (pruned hourly). Env: PIEUVRE_LOG_RETENTION_DAYS (default 90).")
+    var logRetentionDays: Int?
+
+    @Option(name: .long, help: "Guesses (unknown MACs, MAC mismatches, wrong credentials) one address may make within 60 s before it gets 429. Env: PIEUVRE_SCAN_THRESHOLD (default 50).")
+    var scanThreshold: Int?
+
+    @Option(name: .long, help: "Comma-separated CIDRs never blocked as scanners (a customer site behind one address). Env: PIEUVRE_SCAN_EXEMPT.")
+    var scanExempt: String?
+
     func run() async throws {
         let logger = common.logger("pieuvre")
         let port = try Environment.int(httpPort, "PIEUVRE_HTTP_PORT", flag: "http-port") ?? 8080
@@ -80,6 +90,14 @@ struct Serve: AsyncParsableCommand {
         configuration.tftpMaxPerSource = try Environment.int(tftpMaxPerSource, "PIEUVRE_TFTP_MAX_PER_SOURCE", flag: "tftp-max-per-source") ?? 16
         guard (0...65535).contains(configuration.tftpPort ?? 0) else { throw ValidationError("--tftp-port must be between 0 and 65535") }
         guard configuration.tftpMaxTransfers >= 1, configuration.tftpMaxPerSource >= 1 else { throw ValidationError("TFTP transfer limits must be at least 1") }
+        configuration.logRetentionDays = try Environment.int(logRetentionDays, "PIEUVRE_LOG_RETENTION_DAYS", flag: "log-retention-days") ?? 90
+        guard configuration.logRetentionDays >= 1 else { throw ValidationError("--log-retention-days must be at least 1") }
+        configuration.scanThreshold = try Environment.int(scanThreshold, "PIEUVRE_SCAN_THRESHOLD", flag: "scan-threshold") ?? 50
+        guard configuration.scanThreshold >= 1 else { throw ValidationError("--scan-threshold must be at least 1") }
+        configuration.scanExempt = try (Environment.value(scanExempt, "PIEUVRE_SCAN_EXEMPT") ?? "").split(separator: ",").map { text in
+            guard let cidr = CIDR(String(text)) else { throw ValidationError("--scan-exempt: '\(text)' is not a CIDR like 192.0.2.0/24") }
+            return cidr
+        }
         let services = try await buildServices(configuration: configuration, store: store, logger: logger)
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -15,6 +15,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Provisioning window after registration, in hours. Env: PIEUVRE_WINDOW_HOURS (default 48).")
     var windowHours: Int?
 
+    @Option(name: .long, help: "How many days ahead 'authenticate until' may be set. Env: PIEUVRE_MAX_WINDOW_DAYS (default 30).")
+    var maxWindowDays: Int?
+
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error. Env: PIEUVRE_LOG_LEVEL (default info).")
     var logLevel: String?
 
@@ -30,7 +33,9 @@ struct CommonOptions: ParsableArguments {
     func window() throws -> ProvisioningWindow {
         let hours = try Environment.int(windowHours, "PIEUVRE_WINDOW_HOURS", flag: "window-hours") ?? ProvisioningWindow.defaultHours
         guard (1...24 * 365).contains(hours) else { throw ValidationError("--window-hours must be between 1 and 8760, not \(hours)") }
-        return ProvisioningWindow(hours: hours)
+        let days = try Environment.int(maxWindowDays, "PIEUVRE_MAX_WINDOW_DAYS", flag: "max-window-days") ?? ProvisioningWindow.defaultMaxDays
+        guard (1...3650).contains(days) else { throw ValidationError("--max-window-days must be between 1 and 3650, not \(days)") }
+        return ProvisioningWindow(hours: hours, maxDays: days)
     }
 
     func logger(_ label: String) -> Logger {

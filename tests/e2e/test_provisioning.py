@@ -69,11 +69,19 @@ def test_cp920_boot_common_device_then_digest_after_the_window(data_dir):
         assert status == 200 and again == device
 
         assert fetch(f"{base}/805ec0021c1b.cfg", "Yealink SIP-T46G 28.83.0.120 00:15:65:82:0b:99")[0] == 403
-        assert fetch(f"{base}/001565000001.cfg", UA.replace("80:5e:c0:02:1c:1b", "00:15:65:00:00:01"))[0] == 404
+        # An unknown MAC answers like this closed window: the same 401 and body.
+        unknown = fetch(f"{base}/001565000001.cfg", UA.replace("80:5e:c0:02:1c:1b", "00:15:65:00:00:01"))
+        assert unknown == (401, refusal)
+        # Inside a window, a client that is not this phone (no or another User-Agent) gets the
+        # challenge too, not the SIP password.
+        assert curl("PATCH", f"{server.base}/api/v1/phones/80:5E:C0:02:1C:1B", token=reseller, body={"authorizeNextHour": True})[0] == 200
+        status, stolen = fetch(f"{base}/805ec0021c1b.cfg", "curl/8.0")
+        assert status == 401 and SIP_PASSWORD not in stolen
 
         status, events = curl("GET", f"{server.base}/api/v1/phones/80:5E:C0:02:1C:1B/events", token=reseller)
         outcomes = [e["outcome"] for e in events]
         assert "window closed" in outcomes and "bad credentials" in outcomes and "MAC mismatch" in outcomes
+        assert {e["transport"] for e in events} == {"http"}
     finally:
         assert server.stop() == 0
     logs = "".join(server.output)

@@ -53,3 +53,43 @@ def test_a_fresh_data_directory_is_private_and_no_secret_is_in_the_database_file
     environment.pop("PIEUVRE_DATABASE_URL", None)
     result = subprocess.run([BIN, "migrate", "--data-dir", directory, "--secrets-key", other_key], capture_output=True, text=True, env=environment, timeout=60)
     assert result.returncode != 0 and "secrets key" in (result.stdout + result.stderr)
+
+
+def test_a_mac_scan_blocks_its_source_only_and_is_alerted(data_dir):
+    from test_tftp import free_udp_port, tftp_hpa
+    port = free_udp_port()
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"}, args=("--tftp-port", str(port)))
+    try:
+        base = server.base
+        op = login(base, "admin", "e2e-admin-pass")
+        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
+        reseller = login(base, "expert", "reseller-secret")
+        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
+            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920"})[0] == 201
+        ua = "Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b"
+        # 100 random MACs from 127.0.0.1, in one curl: all answer like closed windows, then 429.
+        urls = [f"{base}/sip-ps/805ec0{n:06x}.cfg" for n in range(0x100000, 0x100000 + 100)]
+        args = [a for url in urls for a in ("-o", "/dev/null", url)]
+        result = subprocess.run(["curl", "-s", "-w", "%{http_code}\n", *args], capture_output=True, text=True, check=True)
+        codes = result.stdout.split()
+        assert codes[0] == "401" and codes[-1] == "429", codes
+        assert set(codes) == {"401", "429"}
+        # That address is refused even for a known phone, over HTTP and TFTP...
+        assert fetch(f"{base}/sip-ps/805ec0021c1b.cfg", ua)[0] == 429
+        refused = tftp_hpa(port, "805ec0021c1b.cfg", os.path.join(data_dir, "blocked.cfg"))
+        assert "try again later" in refused.stdout + refused.stderr
+        # ...while another address is served.
+        other = subprocess.run(["curl", "-s", "--interface", "127.0.0.2", "-A", ua, "-o", "/dev/null", "-w", "%{http_code}", f"{base}/sip-ps/805ec0021c1b.cfg"],
+                               capture_output=True, text=True, check=True)
+        assert other.stdout == "200"
+        # The alert is listed for the operator.
+        status, alerts = curl("GET", f"{base}/api/v1/alerts", token=op)
+        assert status == 200 and any(a["kind"] == "mac-scan" and a["sourceIP"] == "127.0.0.1" for a in alerts), alerts
+        # The log folds the scan into a row per source and minute.
+        status, events = curl("GET", f"{base}/api/v1/phones/80:5E:C0:10:00:63/events", token=op)
+        assert status == 200 and events and events[0]["outcome"] == "throttled" and events[0]["count"] > 1, events
+        status, events = curl("GET", f"{base}/api/v1/phones/80:5E:C0:10:00:63/events", token=reseller)
+        assert status == 404, "requests for unregistered MACs are the operator's"
+    finally:
+        assert server.stop() == 0

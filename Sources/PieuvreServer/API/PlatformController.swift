@@ -10,12 +10,21 @@ struct PlatformController {
     func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
         group.get("models", use: models)
         group.get("audit", use: audit)
+        group.get("alerts", use: alerts)
         group.get("openapi.yaml", use: openAPI)
     }
 
     @Sendable func models(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         _ = try context.requireActor()
         return try JSONResponse.make(Catalogue.models)
+    }
+
+    /// Security alerts: MAC scanners blocked, unexpected first fetches (operator: all; reseller:
+    /// those touching its customers).
+    @Sendable func alerts(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
+        return try JSONResponse.make(try await store.alerts(actor, limit: limit))
     }
 
     @Sendable func audit(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

@@ -63,8 +63,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .forbidden:
             return response(.forbidden, ["error": .string(error.description)])
         case let .importRefused(lines):
-            let entries = lines.map { JSONValue.object(["line": .number(Double($0.line)), "error": .string($0.error)]) }
-            return response(.unprocessableContent, ["error": .string(error.description), "lines": .array(entries)])
+            let entries = lines.prefix(DomainError.maxListedErrors).map { JSONValue.object(["line": .number(Double($0.line)), "error": .string($0.error)]) }
+            return response(.unprocessableContent, ["error": .string(error.description), "lines": .array(Array(entries)), "total": .number(Double(lines.count))])
         }
     }
 

@@ -160,7 +160,7 @@ struct ExtranetController {
             }
         } catch let DomainError.importRefused(lines) {
             return try await clientPage(request, actor, reference, status: .unprocessableContent) { page in
-                page.importErrors = lines.map { ClientPage.ImportError(line: $0.line, error: $0.error) }
+                page.importErrors = lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: $0.error) }
                 page.csv = csv
             }
         }

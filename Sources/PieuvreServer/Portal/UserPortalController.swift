@@ -102,7 +102,7 @@ struct UserPortalController {
             try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { page in
                 page.importText = form["file"]
                 if case let .importRefused(lines) = error {
-                    page.importErrors = lines.map { ClientPage.ImportError(line: $0.line, error: $0.error) }
+                    page.importErrors = lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: $0.error) }
                 } else {
                     page.error = error.description
                 }

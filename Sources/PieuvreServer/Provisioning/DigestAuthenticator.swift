@@ -88,15 +88,10 @@ final class DigestAuthenticator: Sendable {
               let stamp = parts[0].split(separator: "-").first.flatMap({ UInt64($0, radix: 16) }) else { return .invalid }
         let ha1 = Self.md5("\(user):\(Self.realm):\(password)")
         let ha2 = Self.md5("\(method):\(uri)")
-        let expected: String
-        var count: UInt64?
-        if let qop = fields["qop"] {
-            guard qop == "auth", let nc = fields["nc"], let cnonce = fields["cnonce"], let n = UInt64(nc, radix: 16) else { return .invalid }
-            expected = Self.md5("\(ha1):\(nonce):\(nc):\(cnonce):\(qop):\(ha2)")
-            count = n
-        } else {
-            expected = Self.md5("\(ha1):\(nonce):\(ha2)")
-        }
+        // RFC 2069 answers (no qop) carry no client nonce or count: refused, so every accepted
+        // answer is bound to a count the replay check remembers.
+        guard let qop = fields["qop"], qop == "auth", let nc = fields["nc"], let cnonce = fields["cnonce"], let count = UInt64(nc, radix: 16) else { return .invalid }
+        let expected = Self.md5("\(ha1):\(nonce):\(nc):\(cnonce):\(qop):\(ha2)")
         guard Self.constantTimeEqual(expected, response) else { return .invalid }
         let issued = Date(timeIntervalSince1970: TimeInterval(stamp))
         guard now.timeIntervalSince(issued) <= lifetime, issued.timeIntervalSince(now) < 60 else { return .stale }

@@ -24,7 +24,9 @@ extension PhoneFiles {
         public let authorization: String?
         public let userAgent: String?
         public let sourceIP: String
-        public init(mac: String, book: String, query: String?, path: String, authorization: String?, userAgent: String?, sourceIP: String) {
+        public let transport: String
+        public init(mac: String, book: String, query: String?, path: String, authorization: String?, userAgent: String?, sourceIP: String, transport: String = "http") {
+            self.transport = transport
             self.mac = mac
             self.book = book
             self.query = query
@@ -39,7 +41,7 @@ extension PhoneFiles {
     /// "not found" when the credentials are another phone's.
     public func phonebook(_ request: BookRequest) async throws -> Answer {
         let now = store.clock.now
-        let log = Request(fileName: "directory/" + String(request.book.prefix(64)), path: request.path, userAgent: request.userAgent, authorization: nil, sourceIP: request.sourceIP)
+        let log = Request(fileName: "directory/" + String(request.book.prefix(64)), path: request.path, userAgent: request.userAgent, authorization: nil, sourceIP: request.sourceIP, transport: request.transport)
         guard let mac = try? MACAddress(parsing: request.mac), let book = Book(rawValue: request.book) else {
             self.log(log, nil, .notFound, now: now)
             return .notFound

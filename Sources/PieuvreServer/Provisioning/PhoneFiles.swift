@@ -16,6 +16,7 @@ public final class PhoneFiles: Sendable {
     let platform: PlatformProfile
     let journal: ProvisioningJournal
     let digest: DigestAuthenticator
+    let scanGuard: ScanGuard
     private let cache = NIOLockedValueBox(Cache())
     private let logger: Logger
 
@@ -39,7 +40,8 @@ public final class PhoneFiles: Sendable {
     /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
     static let maxEntries = 500_000
 
-    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, logger: Logger) {
+    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), logger: Logger) {
+        self.scanGuard = ScanGuard(policy: scanPolicy)
         self.store = store
         self.platform = platform
         self.journal = journal
@@ -53,6 +55,8 @@ public final class PhoneFiles: Sendable {
         case notFound
         case challenge(String)
         case forbidden(String)
+        /// The source guessed too much (a MAC scan): 429 over HTTP, "try again later" over TFTP.
+        case throttled
     }
 
     public struct Request: Sendable {
@@ -62,7 +66,10 @@ public final class PhoneFiles: Sendable {
         public let userAgent: String?
         public let authorization: String?
         public let sourceIP: String
-        public init(fileName: String, path: String, userAgent: String?, authorization: String?, sourceIP: String) {
+        /// `http`, `https` or `tftp`, for the log.
+        public let transport: String
+        public init(fileName: String, path: String, userAgent: String?, authorization: String?, sourceIP: String, transport: String = "http") {
+            self.transport = transport
             self.fileName = fileName
             self.path = path
             self.userAgent = userAgent
@@ -73,6 +80,14 @@ public final class PhoneFiles: Sendable {
 
     public func answer(_ request: Request) async throws -> Answer {
         let now = store.clock.now
+        if scanGuard.blockedUntil(request.sourceIP, now: now) != nil {
+            // A registered phone's refusals stay in its own log; the rest is folded per source.
+            let mac = ProvisioningPath(fileName: request.fileName)?.mac
+            var known: ProvisioningRecord?
+            if let mac { known = try await record(mac) }
+            log(request, mac, .throttled, now: now, record: known)
+            return .throttled
+        }
         let agent = request.userAgent.flatMap(PhoneUserAgent.init)
         guard let path = ProvisioningPath(fileName: request.fileName) else {
             log(request, nil, .notFound, now: now)
@@ -80,7 +95,10 @@ public final class PhoneFiles: Sendable {
         }
         // A phone asks for its own files: a request for MAC A from a phone saying it is MAC B is refused.
         if let asked = path.mac, let claimed = agent?.mac, asked != claimed {
-            log(request, asked, .macMismatch, now: now)
+            // In the asked phone's own log (its administrator sees who tried), and a guess.
+            let record = try await record(asked)
+            log(request, asked, .macMismatch, now: now, record: record)
+            guess(request, mac: asked, now: now, record: record)
             logger.warning("MAC mismatch on a phone file", metadata: ["file": "\(request.fileName)", "userAgentMAC": "\(claimed)", "ip": "\(request.sourceIP)"])
             return .forbidden("the file asked for belongs to another phone than the one asking\n")
         }
@@ -92,35 +110,65 @@ public final class PhoneFiles: Sendable {
             log(request, nil, .served, now: now)
             return .file(try await commonFile(model))
         case .yealinkBoot:
-            // The boot file is rendered for the asking phone; without a usable User-Agent the
-            // phone falls back to the common file and then its MAC file (reference §1.2).
-            guard let mac = agent?.mac, let record = try await record(mac), record.model.vendor == .yealink else {
+            // The boot file is rendered for the asking phone from its User-Agent alone, whether
+            // or not its MAC is registered (it tells nothing a scanner could use); without a
+            // usable User-Agent the phone falls back to the common file and then its MAC file.
+            guard let mac = agent?.mac, let model = agent?.model, model.vendor == .yealink else {
                 log(request, agent?.mac, .notFound, now: now)
                 return .notFound
             }
-            log(request, mac, .served, now: now, record: record)
-            return .file(YealinkRenderer.boot(model: record.model, mac: mac))
+            log(request, mac, .served, now: now, record: try await record(mac))
+            return .file(YealinkRenderer.boot(model: model, mac: mac))
         case let .device(mac):
             return try await deviceFile(mac, request, agent, now: now)
         }
     }
 
+    /// One guess of a source (an unknown MAC, a mismatch, wrong credentials); the guess that
+    /// crosses the threshold raises an alert.
+    func guess(_ request: Request, mac: MACAddress?, now: Date, record: ProvisioningRecord? = nil) {
+        guard scanGuard.recordGuess(request.sourceIP, now: now) else { return }
+        logger.warning("MAC scan: source blocked", metadata: ["ip": "\(request.sourceIP)", "transport": "\(request.transport)"])
+        alert(.macScan, request, mac: mac, record: record, detail: "more than \(scanGuard.policy.threshold) guesses within \(Int(scanGuard.policy.window)) s over \(request.transport); blocked for \(Int(scanGuard.policy.cooldown)) s")
+    }
+
+    func alert(_ kind: AlertKind, _ request: Request, mac: MACAddress?, record: ProvisioningRecord?, detail: String) {
+        let store = self.store
+        let logger = self.logger
+        let alert = NewAlert(kind: kind, sourceIP: request.sourceIP, mac: mac?.description, customerID: record?.customerID, detail: detail)
+        Task {
+            do { try await store.recordAlert(alert) } catch { logger.error("could not record an alert", metadata: ["kind": "\(kind.rawValue)"]) }
+        }
+    }
+
     private func deviceFile(_ mac: MACAddress, _ request: Request, _ agent: PhoneUserAgent?, now: Date) async throws -> Answer {
         guard var record = try await record(mac) else {
+            // Exactly what a registered phone whose window is closed gets: a scanner learns nothing.
             log(request, mac, .notFound, now: now)
-            return .notFound
+            guess(request, mac: mac, now: now)
+            return .challenge(digest.challenge(now: now, stale: false))
         }
         let presented = digest.check(header: request.authorization, method: "GET", path: request.path, username: record.deviceUsername, password: record.devicePassword, now: now)
-        switch ProvisioningPolicy.decide(now: now, authenticateUntil: record.authenticateUntil, windowOpenedAt: record.windowOpenedAt, credentialsIssuedAt: record.credentialsIssuedAt, presented: presented) {
+        if presented == .invalid { guess(request, mac: mac, now: now, record: record) }
+        // Over HTTP(S) the window serves only the vendor's own User-Agent naming this MAC (a
+        // browser or a script that knows the MAC gets the challenge); TFTP carries no User-Agent.
+        let phoneAsking = request.transport == "tftp" || (agent?.mac == mac && agent?.vendor == record.model.vendor)
+        let until = phoneAsking ? record.authenticateUntil : nil
+        switch ProvisioningPolicy.decide(now: now, authenticateUntil: until, windowOpenedAt: record.windowOpenedAt, credentialsIssuedAt: record.credentialsIssuedAt, presented: presented) {
         case let .challenge(reason, stale):
             log(request, mac, reason, now: now, record: record)
             return .challenge(digest.challenge(now: now, stale: stale))
         case let .serve(issueCredentials):
             if issueCredentials {
+                if let model = agent?.model, model.id != record.model.id {
+                    alert(.modelMismatch, request, mac: mac, record: record, detail: "first fetch of the window by a \(model.displayName) User-Agent; registered as \(record.model.displayName)")
+                }
                 // Issuing is a change: the next lookup sees the store's counter move and re-reads.
                 _ = try await store.issueDeviceCredentials(phoneID: record.phoneID, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)
                 guard let fresh = try await self.record(mac) else { return .notFound }
                 record = fresh
+            } else if presented != .valid, let first = record.authenticatedIP, first != request.sourceIP {
+                alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
             }
             log(request, mac, .served, now: now, record: record, agent: agent)
             return .file(device(record))
@@ -208,7 +256,7 @@ public final class PhoneFiles: Sendable {
 
     func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil) {
         journal.record(
-            ProvisioningLogEntry(at: now, mac: mac, file: request.fileName, sourceIP: request.sourceIP, userAgent: request.userAgent, outcome: outcome, phoneID: record?.phoneID, customerID: record?.customerID),
+            ProvisioningLogEntry(at: now, mac: mac, file: request.fileName, sourceIP: request.sourceIP, userAgent: request.userAgent, outcome: outcome, transport: request.transport, phoneID: record?.phoneID, customerID: record?.customerID),
             sighting: record.map { PhoneSighting(phoneID: $0.phoneID, at: now, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id) })
     }
 }

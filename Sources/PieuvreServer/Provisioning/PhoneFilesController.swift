@@ -5,6 +5,8 @@ import PieuvreStore
 /// `GET /sip-ps/<file>`: what phones fetch, by DHCP option 66, a typed URL or PnP.
 struct PhoneFilesController {
     let files: PhoneFiles
+    /// `http` or `https`: the listener this router serves.
+    let transport: String
 
     func addRoutes(to router: Router<PieuvreRequestContext>) {
         router.get("sip-ps/:file", use: fetch)
@@ -20,7 +22,7 @@ struct PhoneFilesController {
             path: request.uri.description,
             userAgent: request.headers[.userAgent],
             authorization: request.headers[.authorization],
-            sourceIP: context.remoteIP))
+            sourceIP: context.remoteIP, transport: transport))
         return respond(answer)
     }
 
@@ -39,6 +41,10 @@ struct PhoneFilesController {
             return response
         case let .forbidden(message):
             return Self.text(.forbidden, message)
+        case .throttled:
+            var response = Self.text(.tooManyRequests, "too many requests from this address: try again later\n")
+            response.headers[.retryAfter] = "600"
+            return response
         }
     }
 
@@ -48,7 +54,7 @@ struct PhoneFilesController {
         let answer = try await files.phonebook(PhoneFiles.BookRequest(
             mac: context.parameters.get("mac") ?? "", book: context.parameters.get("book") ?? "",
             query: request.uri.queryParameters.get("q").map { String($0) }, path: request.uri.description,
-            authorization: request.headers[.authorization], userAgent: request.headers[.userAgent], sourceIP: context.remoteIP))
+            authorization: request.headers[.authorization], userAgent: request.headers[.userAgent], sourceIP: context.remoteIP, transport: transport))
         var response = respond(answer)
         if case .challenge = answer { response.headers.append(HTTPField(name: .wwwAuthenticate, value: "Basic realm=\"\(DigestAuthenticator.realm)\"")) }
         return response

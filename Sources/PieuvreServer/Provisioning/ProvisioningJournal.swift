@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import PieuvreCore
 import PieuvreStore
 import ServiceLifecycle
 
@@ -15,6 +16,15 @@ public final class ProvisioningJournal: Service, Sendable {
     struct Pending {
         var entries: [ProvisioningLogEntry] = []
         var sightings: [UUID: PhoneSighting] = [:]
+        /// Requests that concern no registered phone (a scanner's guesses, mostly): one row per
+        /// source address and minute, with a count, instead of one row each.
+        var unknown: [UnknownKey: Int] = [:]
+    }
+
+    struct UnknownKey: Hashable {
+        let source: String
+        let minute: Int
+        let outcome: ProvisioningOutcome
     }
 
     public init(store: Store, logger: Logger) {
@@ -24,16 +34,44 @@ public final class ProvisioningJournal: Service, Sendable {
 
     func record(_ entry: ProvisioningLogEntry, sighting: PhoneSighting?) {
         pending.withLockedValue { pending in
+            if entry.phoneID == nil {
+                let key = UnknownKey(source: entry.sourceIP, minute: Int(entry.at.timeIntervalSince1970 / 60), outcome: entry.outcome)
+                if let index = pending.unknown[key] {
+                    // The row keeps the latest request of the minute and counts them all.
+                    var latest = entry
+                    latest.count = pending.entries[index].count + 1
+                    pending.entries[index] = latest
+                    return
+                }
+                pending.unknown[key] = pending.entries.count
+            }
             pending.entries.append(entry)
             if let sighting { pending.sightings[sighting.phoneID] = sighting }
         }
     }
 
-    /// Writes what is pending. Tests call it to read the log at once.
-    public func flush() async {
+    /// Writes what is pending. Readers of the log call it to read it at once; the background
+    /// loop leaves the folded rows of the current minute pending (`all: false`), so a scan makes
+    /// one row per source and minute, not one per flush.
+    public func flush(all: Bool = true) async {
+        let minute = Int(store.clock.now.timeIntervalSince1970 / 60)
         let batch = pending.withLockedValue { pending -> Pending in
-            defer { pending = Pending() }
-            return pending
+            if all {
+                defer { pending = Pending() }
+                return pending
+            }
+            var kept = Pending()
+            var out = Pending()
+            out.sightings = pending.sightings
+            var keptIndex: [Int: Int] = [:]
+            for (key, index) in pending.unknown where key.minute >= minute {
+                keptIndex[index] = kept.entries.count
+                kept.unknown[key] = kept.entries.count
+                kept.entries.append(pending.entries[index])
+            }
+            for (index, entry) in pending.entries.enumerated() where keptIndex[index] == nil { out.entries.append(entry) }
+            pending = kept
+            return out
         }
         guard !batch.entries.isEmpty || !batch.sightings.isEmpty else { return }
         do {
@@ -41,6 +79,7 @@ public final class ProvisioningJournal: Service, Sendable {
         } catch {
             // Put the batch back: the next flush tries again rather than losing it.
             pending.withLockedValue { pending in
+                pending.unknown = pending.unknown.mapValues { $0 + batch.entries.count }
                 pending.entries.insert(contentsOf: batch.entries, at: 0)
                 pending.sightings.merge(batch.sightings) { newer, _ in newer }
             }
@@ -52,10 +91,30 @@ public final class ProvisioningJournal: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(250))
-                await self.flush()
+                await self.flush(all: false)
             }
         }
         await flush()
+    }
+}
+
+/// Keeps the provisioning log (and alerts) to the retention, pruning once an hour.
+struct LogRetention: Service {
+    let store: Store
+    let days: Int
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await store.pruneProvisioningLog(olderThan: days)
+                } catch {
+                    logger.warning("could not prune the provisioning log; will retry", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                }
+                try? await Task.sleep(for: .seconds(3600))
+            }
+        }
     }
 }
 

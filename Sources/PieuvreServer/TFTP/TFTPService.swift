@@ -20,7 +20,7 @@ public final class TFTPService: Service, Sendable {
 
     public convenience init(host: String, port: Int, files: PhoneFiles, maxTransfers: Int, maxPerSource: Int, logger: Logger) {
         self.init(host: host, port: port, maxTransfers: maxTransfers, maxPerSource: maxPerSource, logger: logger) { name, source in
-            try await files.answer(PhoneFiles.Request(fileName: name, path: "tftp:\(name)", userAgent: nil, authorization: nil, sourceIP: source))
+            try await files.answer(PhoneFiles.Request(fileName: name, path: "tftp:\(name)", userAgent: nil, authorization: nil, sourceIP: source, transport: "tftp"))
         }
     }
 
@@ -75,6 +75,9 @@ public final class TFTPService: Service, Sendable {
         case .notFound:
             release(source)
             return send(.error(.fileNotFound, "file not found"), to: client, on: channel)
+        case .throttled:
+            release(source)
+            return send(.error(.notDefined, "try again later"), to: client, on: channel)
         case .challenge, .forbidden:
             // TFTP carries no credentials: outside the window the device file is not given.
             release(source)

@@ -15,6 +15,9 @@ final class ProvisioningEvent: Model, @unchecked Sendable {
     // No foreign keys: the log outlives deleted phones.
     @OptionalField(key: "phone_id") var phoneID: UUID?
     @OptionalField(key: "customer_id") var customerID: UUID?
+    @OptionalField(key: "transport") var transport: String?
+    /// Requests for unknown MACs are folded into one row per source and minute.
+    @OptionalField(key: "count") var count: Int?
 
     init() {}
 }

@@ -1,0 +1,85 @@
+import FluentKit
+import Foundation
+import PieuvreCore
+import SQLKit
+
+/// What the phone-facing side reports to people: a MAC scanner blocked, a window's first fetch
+/// by another model than the registered one, one MAC fetched from two addresses in its window.
+public enum AlertKind: String, Sendable, Codable {
+    case macScan = "mac-scan"
+    case modelMismatch = "model-mismatch"
+    case twoAddresses = "two-addresses"
+    case outsideNetworks = "outside-networks"
+}
+
+public struct NewAlert: Sendable {
+    public let kind: AlertKind
+    public let sourceIP: String
+    public let mac: String?
+    public let customerID: UUID?
+    public let detail: String
+    public init(kind: AlertKind, sourceIP: String, mac: String?, customerID: UUID?, detail: String) {
+        self.kind = kind
+        self.sourceIP = sourceIP
+        self.mac = mac
+        self.customerID = customerID
+        self.detail = detail
+    }
+}
+
+public struct AlertView: Codable, Sendable, Equatable {
+    public let at: Date
+    public let kind: AlertKind
+    public let sourceIP: String
+    public let mac: String?
+    public let customer: String?
+    public let detail: String
+
+    enum CodingKeys: String, CodingKey { case at, kind, sourceIP, mac, customer, detail }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(at, forKey: .at)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(sourceIP, forKey: .sourceIP)
+        try c.encode(mac, forKey: .mac)
+        try c.encode(customer, forKey: .customer)
+        try c.encode(detail, forKey: .detail)
+    }
+}
+
+extension Store {
+    /// Records an alert, once an hour per kind, MAC and source (a phone that keeps fetching from
+    /// a second address makes one alert, not one per request).
+    public func recordAlert(_ alert: NewAlert) async throws {
+        let sql = storage.sql
+        let now = clock.now
+        var query = SQLQueryString("SELECT COUNT(*) AS n FROM alerts WHERE kind = \(bind: alert.kind.rawValue) AND source_ip = \(bind: alert.sourceIP) AND at > \(bind: now.addingTimeInterval(-3600))")
+        if let mac = alert.mac { query.appendInterpolation(unsafeRaw: " AND mac = "); query.appendInterpolation(bind: mac) }
+        if let row = try await sql.raw(query).first(), try row.decode(column: "n", as: Int.self) > 0 { return }
+        var resellerID: UUID?
+        if let customerID = alert.customerID { resellerID = try await Customer.find(customerID, on: db)?.$reseller.id }
+        try await sql.insert(into: "alerts").columns("id", "at", "kind", "source_ip", "mac", "customer_id", "reseller_id", "detail")
+            .values(SQLBind(UUID()), SQLBind(now), SQLBind(alert.kind.rawValue), SQLBind(alert.sourceIP), SQLBind(alert.mac),
+                    SQLBind(alert.customerID), SQLBind(resellerID), SQLBind(String(alert.detail.prefix(512))))
+            .run()
+    }
+
+    /// The operator sees every alert; a reseller those touching its customers.
+    public func alerts(_ actor: Actor, limit: Int) async throws -> [AlertView] {
+        try actor.require([.operator, .reseller], to: "read alerts")
+        var query = SQLQueryString("SELECT a.at AS at, a.kind AS kind, a.source_ip AS source_ip, a.mac AS mac, a.detail AS detail, c.reference AS reference FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id")
+        if actor.role == .reseller {
+            query.appendInterpolation(unsafeRaw: " WHERE a.reseller_id = ")
+            query.appendInterpolation(bind: actor.resellerID ?? UUID())
+        }
+        query.appendInterpolation(unsafeRaw: " ORDER BY a.at DESC LIMIT \(max(1, min(limit, 1000)))")
+        return try await storage.sql.raw(query).all().map { row in
+            AlertView(at: try row.decode(column: "at", as: Date.self), kind: AlertKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .macScan,
+                      sourceIP: try row.decode(column: "source_ip", as: String.self),
+                      mac: try row.decodeNil(column: "mac") ? nil : try row.decode(column: "mac", as: String.self),
+                      customer: try row.decodeNil(column: "reference") ? nil : try row.decode(column: "reference", as: String.self),
+                      detail: try row.decode(column: "detail", as: String.self))
+        }
+    }
+}
