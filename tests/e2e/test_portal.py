@@ -24,6 +24,21 @@ def browser():
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.implicitly_wait(2)
+    # chromedriver can answer "Node with given id does not belong to the document" when a look-up
+    # meets a page being replaced (seen under load): look again, the next page is there.
+    import time
+    from selenium.common.exceptions import WebDriverException
+    plain_find = driver.find_element
+
+    def find_element(by="id", value=None):
+        for attempt in range(5):
+            try:
+                return plain_find(by, value)
+            except WebDriverException as error:
+                if "does not belong to the document" not in str(error) or attempt == 4:
+                    raise
+                time.sleep(0.2)
+    driver.find_element = find_element
     yield driver
     driver.quit()
 
