@@ -40,22 +40,38 @@ public enum TFTPGate {
 public struct TFTPLimiter: Sendable {
     public let maxTotal: Int
     public let maxPerSource: Int
+    /// Transfers from one source whose client has not acknowledged anything yet. Each sends at
+    /// most one block or OACK, three times; with this cap a source (perhaps a spoofed victim)
+    /// can receive at most 4 × 3 × (512 bytes or an OACK) that it did not acknowledge.
+    public let maxUnprovenPerSource: Int
     public private(set) var active: [String: Int] = [:]
+    public private(set) var unproven: [String: Int] = [:]
     public private(set) var total = 0
 
-    public init(maxTotal: Int, maxPerSource: Int) {
+    public init(maxTotal: Int, maxPerSource: Int, maxUnprovenPerSource: Int = 4) {
         self.maxTotal = maxTotal
         self.maxPerSource = maxPerSource
+        self.maxUnprovenPerSource = maxUnprovenPerSource
     }
 
+    /// A new transfer (unproven until its client acknowledges).
     public mutating func acquire(_ source: String) -> Bool {
-        guard total < maxTotal, active[source, default: 0] < maxPerSource else { return false }
+        guard total < maxTotal, active[source, default: 0] < maxPerSource, unproven[source, default: 0] < maxUnprovenPerSource else { return false }
         total += 1
         active[source, default: 0] += 1
+        unproven[source, default: 0] += 1
         return true
     }
 
-    public mutating func release(_ source: String) {
+    /// The transfer's client acknowledged: it no longer counts as unproven.
+    public mutating func prove(_ source: String) {
+        guard let count = unproven[source] else { return }
+        unproven[source] = count > 1 ? count - 1 : nil
+    }
+
+    /// The transfer ended; `proven` says whether `prove` was called for it.
+    public mutating func release(_ source: String, proven: Bool = true) {
+        if !proven { prove(source) }
         guard let count = active[source] else { return }
         total -= 1
         active[source] = count > 1 ? count - 1 : nil

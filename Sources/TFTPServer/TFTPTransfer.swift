@@ -10,6 +10,10 @@ public struct TFTPTransfer: Sendable {
         public var maxWindowSize = 64
         public var defaultTimeout: Double = 2
         public var maxRetries = 5
+        /// Until the client has acknowledged something, its address is unproven (it may be a
+        /// spoofed victim's): one block (or the OACK) at a time, sent at most this many times
+        /// again, so a request can never make the server an amplifier.
+        public var maxRetriesUnproven = 2
         public init() {}
     }
 
@@ -33,6 +37,8 @@ public struct TFTPTransfer: Sendable {
     private var awaitingOptionAck: Bool { optionAck != nil }
     private var retries = 0
     public private(set) var finished = false
+    /// The client acknowledged something: its address is real, the full window may go.
+    public private(set) var proven = false
 
     /// Blocks in the file: the last one is shorter than blockSize, possibly empty.
     private var blockCount: Int { data.count / blockSize + 1 }
@@ -104,7 +110,7 @@ public struct TFTPTransfer: Sendable {
     public mutating func tick(now: Double) -> [Action] {
         guard !finished else { return [] }
         retries += 1
-        guard retries <= limits.maxRetries else {
+        guard retries <= (proven ? limits.maxRetries : limits.maxRetriesUnproven) else {
             finished = true
             return [.send(TFTPPacket.error(.notDefined, "timed out").encode()), .finish(success: false)]
         }
@@ -117,6 +123,7 @@ public struct TFTPTransfer: Sendable {
             guard block == 0 else { return [] }
             optionAck = nil
             retries = 0
+            proven = true
             return sendWindow(now: now)
         }
         // Which absolute block does this 16-bit number name? The one in the window in flight.
@@ -130,6 +137,7 @@ public struct TFTPTransfer: Sendable {
         // would double every later packet (the Sorcerer's Apprentice syndrome).
         guard let acked else { return [] }
         retries = 0
+        proven = true
         nextUnacked = acked + 1
         if nextUnacked > blockCount {
             finished = true
@@ -141,7 +149,7 @@ public struct TFTPTransfer: Sendable {
 
     private func sendWindow(now: Double) -> [Action] {
         var actions: [Action] = []
-        let last = min(nextUnacked + windowSize - 1, blockCount)
+        let last = min(nextUnacked + (proven ? windowSize : 1) - 1, blockCount)
         for index in nextUnacked...last {
             let start = (index - 1) * blockSize
             let end = min(start + blockSize, data.count)

@@ -92,17 +92,62 @@ import Testing
         #expect(Self.sent(transfer.receive(Self.ack(2), now: 1.4)).count == 1)
     }
 
-    @Test func timeoutsRetransmitThenGiveUp() {
-        var (transfer, actions) = TFTPTransfer.start(request: TFTPRequest(fileName: "x", mode: .octet), file: Self.file(100), now: 0)
+    @Test func anUnacknowledgedFirstBlockIsSentAtMostTwiceMore() {
+        // A request with a spoofed source: nothing is ever acknowledged. One block, two resends,
+        // then the transfer gives up — never a window, never five resends.
+        let request = TFTPRequest(fileName: "x", mode: .octet)
+        var (transfer, actions) = TFTPTransfer.start(request: request, file: Self.file(100_000), now: 0)
         let first = Self.sent(actions)
-        for attempt in 1...5 {
+        #expect(first.count == 1)
+        var sent = first.count
+        for attempt in 1...2 {
             actions = transfer.tick(now: Double(attempt) * 2)
             #expect(Self.sent(actions) == first, "attempt \(attempt) resends the same block")
+            sent += Self.sent(actions).count
         }
-        actions = transfer.tick(now: 12)
+        actions = transfer.tick(now: 6)
         #expect(actions.last == .finish(success: false))
-        #expect(transfer.finished)
-        #expect(transfer.tick(now: 14).isEmpty)
+        #expect(transfer.finished && !transfer.proven)
+        #expect(transfer.tick(now: 8).isEmpty)
+        #expect(sent == 3)
+    }
+
+    @Test func aBigWindowWaitsForTheClientsFirstAck() {
+        // windowsize 64 at blksize 65464 would be 4 MB for a 60-byte request: only the OACK goes
+        // until the client acknowledges it.
+        let request = TFTPRequest(fileName: "x", mode: .octet, options: [("blksize", "65464"), ("windowsize", "64")])
+        var (transfer, actions) = TFTPTransfer.start(request: request, file: Self.file(2_000_000), now: 0)
+        #expect(Self.sent(actions).count == 1, "the OACK only")
+        #expect(Self.sent(transfer.tick(now: 2)).count == 1)
+        actions = transfer.receive(Self.ack(0), now: 2.5)
+        #expect(transfer.proven)
+        #expect(Self.sent(actions).count == 31, "the proven client gets its window (the file's 31 blocks)")
+    }
+
+    @Test func aProvenTransferRetransmitsFiveTimesThenGivesUp() {
+        var (transfer, _) = TFTPTransfer.start(request: TFTPRequest(fileName: "x", mode: .octet), file: Self.file(2000), now: 0)
+        let second = Self.sent(transfer.receive(Self.ack(1), now: 1))
+        for attempt in 1...5 {
+            #expect(Self.sent(transfer.tick(now: 1 + Double(attempt) * 2)) == second)
+        }
+        #expect(transfer.tick(now: 13).last == .finish(success: false))
+    }
+
+    @Test func aSourceHasAtMostFourUnprovenTransfers() {
+        var limiter = TFTPLimiter(maxTotal: 100, maxPerSource: 16)
+        for _ in 0..<4 {
+            let admitted = limiter.acquire("192.0.2.1")
+            #expect(admitted)
+        }
+        let fifth = limiter.acquire("192.0.2.1")
+        #expect(!fifth, "a fifth unacknowledged transfer from one source is refused")
+        let other = limiter.acquire("192.0.2.2")
+        #expect(other, "another source is not affected")
+        limiter.prove("192.0.2.1")
+        let again = limiter.acquire("192.0.2.1")
+        #expect(again, "a proven client frees its place")
+        limiter.release("192.0.2.1", proven: false)
+        #expect(limiter.active["192.0.2.1"] == 4 && limiter.unproven["192.0.2.1"] == 3)
     }
 
     @Test func aLostOptionAckIsSentAgain() {

@@ -87,3 +87,34 @@ def test_write_requests_are_refused(data_dir):
         assert "Error code 2" in put.stdout + put.stderr
     finally:
         assert server.stop() == 0
+
+
+def test_an_unacknowledged_request_gets_little_back(data_dir):
+    """A spoofed request (nobody acknowledges): the server sends the OACK or first block at most
+    three times, never a window, so it cannot be used as an amplifier."""
+    import socket
+    import time
+    port = free_udp_port()
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"}, args=("--tftp-port", str(port)))
+    try:
+        received = []
+        for options in [b"", b"blksize\x0065464\x00windowsize\x0064\x00tsize\x000\x00"]:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.settimeout(0.5)
+            request = b"\x00\x01y000000000078.cfg\x00octet\x00" + options
+            sock.sendto(request, ("127.0.0.1", port))
+            total, packets, deadline = 0, 0, time.time() + 8
+            while time.time() < deadline:
+                try:
+                    data, _ = sock.recvfrom(70000)
+                except socket.timeout:
+                    continue
+                total += len(data)
+                packets += 1
+            sock.close()
+            received.append((len(request), packets, total))
+        for request_size, packets, total in received:
+            assert packets <= 4, received  # 3 sends and, at most, the final "timed out" error
+            assert total <= 4 * 600, received
+    finally:
+        assert server.stop() == 0

@@ -99,8 +99,12 @@ public final class TFTPService: Service, Sendable {
         }
     }
 
-    func release(_ source: String) {
-        limiter.withLockedValue { $0.release(source) }
+    func release(_ source: String, proven: Bool = false) {
+        limiter.withLockedValue { $0.release(source, proven: proven) }
+    }
+
+    func prove(_ source: String) {
+        limiter.withLockedValue { $0.prove(source) }
     }
 
     func send(_ packet: TFTPPacket, to client: SocketAddress, on channel: any Channel) {
@@ -174,8 +178,10 @@ final class TransferHandler: ChannelInboundHandler {
             return
         }
         guard var transfer else { return }
+        let wasProven = transfer.proven
         let actions = transfer.receive(Array(envelope.data.readableBytesView), now: TFTPService.now())
         self.transfer = transfer
+        if transfer.proven && !wasProven { service.prove(source) }
         perform(actions, context: context)
     }
 
@@ -214,6 +220,6 @@ final class TransferHandler: ChannelInboundHandler {
     private func releaseOnce() {
         guard !released else { return }
         released = true
-        service.release(source)
+        service.release(source, proven: transfer?.proven ?? false)
     }
 }
