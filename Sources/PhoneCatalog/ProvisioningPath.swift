@@ -32,7 +32,8 @@ public enum ProvisioningPath: Sendable, Equatable {
         if name.hasPrefix("snom"), name.hasSuffix(".htm") {
             let stem = name.dropFirst(4).dropLast(4)
             let parts = stem.split(separator: "-", maxSplits: 1)
-            guard let model = Catalogue.model(vendor: .snom, token: String(parts[0])) else { return nil }
+            // `snom.htm` has an empty stem: no part at all (found by fuzzing: it used to trap).
+            guard let first = parts.first, let model = Catalogue.model(vendor: .snom, token: String(first)) else { return nil }
             if parts.count == 1 { self = .common(model); return }
             guard let mac = Self.hexMAC(parts[1]) else { return nil }
             self = .device(mac)

@@ -206,6 +206,9 @@ import Testing
             #expect(bootKnown.status == .ok && bootUnknown.status == .ok)
             #expect(bootKnown.text.replacingOccurrences(of: "805ec0021c1b", with: "805ec0021c1c") == bootUnknown.text)
             #expect(try await Self.fetch(p, "..%2F..%2Fetc%2Fpasswd", ua: nil).status == .notFound)
+            // Found by fuzzing: this name used to trap the file-name router (the whole server).
+            #expect(try await Self.fetch(p, "snom.htm", ua: nil).status == .notFound)
+            #expect(try await Self.fetch(p, "y000000000078.cfg", ua: nil).status == .ok, "and the server is still there")
 
             let unassigned = try await Self.fetch(p, "001565820b99.cfg", ua: "Yealink SIP-T46G 28.83.0.120 00:15:65:82:0b:99")
             #expect(unassigned.status == .ok)

@@ -20,10 +20,7 @@ struct JSONBody {
     static func read(_ request: Request, context: PieuvreRequestContext, allowed: Set<String>) async throws -> JSONBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         guard buffer.readableBytes > 0 else { throw APIError(.badRequest, "a JSON object body is expected") }
-        let value: JSONValue
-        do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
-        } catch {
+        guard let value = JSONValue.parse(Data(buffer: buffer)) else {
             throw APIError(.badRequest, "the body is not valid JSON")
         }
         guard case let .object(fields) = value else {

@@ -128,35 +128,5 @@ final class DigestAuthenticator: Sendable {
     }
 
     /// `key=value, key="quoted, value"` pairs, read byte by byte (this runs on every fetch).
-    static func parse(_ text: String) -> [String: String] {
-        var fields: [String: String] = [:]
-        let bytes = Array(text.utf8)
-        var i = 0
-        func skip(_ set: Set<UInt8>) { while i < bytes.count, set.contains(bytes[i]) { i += 1 } }
-        while i < bytes.count {
-            skip([0x20, 0x2C, 0x09])
-            let keyStart = i
-            while i < bytes.count, bytes[i] != 0x3D { i += 1 }
-            guard i < bytes.count else { break }
-            var keyBytes = bytes[keyStart..<i].map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }
-            while let last = keyBytes.last, last == 0x20 || last == 0x09 { keyBytes.removeLast() }
-            let key = String(decoding: keyBytes, as: UTF8.self)
-            i += 1
-            var value: [UInt8] = []
-            if i < bytes.count, bytes[i] == 0x22 {
-                i += 1
-                while i < bytes.count, bytes[i] != 0x22 {
-                    if bytes[i] == 0x5C, i + 1 < bytes.count { i += 1 }
-                    value.append(bytes[i])
-                    i += 1
-                }
-                i += 1
-            } else {
-                while i < bytes.count, bytes[i] != 0x2C { value.append(bytes[i]); i += 1 }
-                while let last = value.last, last == 0x20 { value.removeLast() }
-            }
-            fields[key] = String(decoding: value, as: UTF8.self)
-        }
-        return fields
-    }
+    static func parse(_ text: String) -> [String: String] { DigestHeader.fields(text) }
 }
