@@ -41,7 +41,7 @@ import Testing
             let routes = buildRouter(store: p.store, phones: p.phones).routes.filter { $0.path.description.hasPrefix("/api/v1/") }
             #expect(routes.count > 30)
             for route in routes {
-                let path = route.path.description.dropFirst("/api/v1".count).split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }.joined(separator: "/")
+                let path = route.path.description.dropFirst("/api/v1".count).split(separator: "/").map(String.init).joined(separator: "/")
                 guard let start = doc.text.range(of: "\n  /\(path):\n") else {
                     Issue.record("\(route.method) /\(path) is not documented")
                     continue

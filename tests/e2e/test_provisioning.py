@@ -2,6 +2,7 @@
 import os
 import re
 import subprocess
+import time
 
 from conftest import Server, curl, fetch, login
 
@@ -89,6 +90,13 @@ def test_cp920_boot_common_device_then_digest_after_the_window(data_dir):
         assert secret not in logs, "a secret reached the logs"
 
 
+def free_tcp_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def test_https_with_tls_1_2_or_later(data_dir):
     cert, key = os.path.join(data_dir, "cert.pem"), os.path.join(data_dir, "key.pem")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
@@ -108,8 +116,22 @@ def test_https_with_tls_1_2_or_later(data_dir):
         register_cp920(server.base)
         status, device = fetch(f"https://localhost:{tls_port}/sip-ps/805ec0021c1b.cfg", UA, cacert=cert)
         assert status == 200 and value(device, "account.1.password") == SIP_PASSWORD
-        old = subprocess.run(["curl", "-sS", "--cacert", cert, "--tls-max", "1.1", f"https://localhost:{tls_port}/health"],
-                             capture_output=True, text=True)
-        assert old.returncode != 0, "TLS 1.1 is refused"
+        # The probe: openssl s_client offering TLS 1.1 only, at security level 0 (this machine's
+        # defaults refuse TLS 1.1 on their own, which would make the test pass whatever the
+        # server does). It first shows it can speak TLS 1.1 to a server that accepts it.
+        probe = ["openssl", "s_client", "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0"]
+        control_port = free_tcp_port()
+        control = subprocess.Popen(["openssl", "s_server", "-accept", str(control_port), "-cert", cert, "-key", key,
+                                    "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0", "-www"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            time.sleep(0.5)
+            accepted = subprocess.run(probe + ["-connect", f"127.0.0.1:{control_port}"], input="", capture_output=True, text=True, timeout=10)
+            assert "Protocol  : TLSv1.1" in accepted.stdout and "Cipher is (NONE)" not in accepted.stdout, accepted.stdout + accepted.stderr
+        finally:
+            control.kill()
+        refused = subprocess.run(probe + ["-connect", f"127.0.0.1:{tls_port}"], input="", capture_output=True, text=True, timeout=10)
+        assert "Cipher is (NONE)" in refused.stdout and "alert protocol version" in refused.stderr, "TLS 1.1 is refused"
+        modern = subprocess.run(["openssl", "s_client", "-tls1_2", "-connect", f"127.0.0.1:{tls_port}"], input="", capture_output=True, text=True, timeout=10)
+        assert "Protocol  : TLSv1.2" in modern.stdout and "Cipher is (NONE)" not in modern.stdout
     finally:
         assert server.stop() == 0

@@ -93,3 +93,49 @@ def test_a_mac_scan_blocks_its_source_only_and_is_alerted(data_dir):
         assert status == 404, "requests for unregistered MACs are the operator's"
     finally:
         assert server.stop() == 0
+
+
+def test_kill_9_during_an_import_and_under_phone_traffic_leaves_all_or_nothing(data_dir):
+    import signal
+    import sqlite3
+    import threading
+    import time
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"})
+    base = server.base
+    op = login(base, "admin", "e2e-admin-pass")
+    assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
+    reseller = login(base, "expert", "reseller-secret")
+    assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
+        "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+    assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920"})[0] == 201
+    csv = "mac,model\n" + "".join(f"00:15:65:{n >> 16 & 255:02X}:{n >> 8 & 255:02X}:{n & 255:02X},yealink-t46g\n" for n in range(1, 8001))
+    stop = threading.Event()
+
+    def phone_traffic():
+        while not stop.is_set():
+            subprocess.run(["curl", "-s", "-o", "/dev/null", "-A", "Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b", f"{base}/sip-ps/805ec0021c1b.cfg"], capture_output=True)
+
+    traffic = threading.Thread(target=phone_traffic)
+    traffic.start()
+    importer = subprocess.Popen(["curl", "-s", "-o", "/dev/null", "-X", "POST", "-H", f"Authorization: Bearer {reseller}", "-H", "Content-Type: text/csv",
+                                 "--data-binary", "@-", f"{base}/api/v1/customers/10000/phones/import"], stdin=subprocess.PIPE, text=True)
+    importer.stdin.write(csv)
+    importer.stdin.close()
+    time.sleep(0.3)
+    server.proc.send_signal(signal.SIGKILL)
+    server.proc.wait()
+    stop.set()
+    traffic.join()
+    importer.wait()
+
+    database = sqlite3.connect(os.path.join(data_dir, "pieuvre.sqlite"))
+    assert database.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    count = database.execute("SELECT COUNT(*) FROM phones").fetchone()[0]
+    database.close()
+    assert count in (1, 8001), f"an import is all or nothing, found {count - 1} of 8000"
+    again = Server(data_dir)
+    try:
+        status, _ = fetch(f"{again.base}/sip-ps/805ec0021c1b.cfg", "Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b")
+        assert status == 200, "the server comes back and serves its phones"
+    finally:
+        assert again.stop() == 0
