@@ -27,6 +27,8 @@ public enum ProvisioningOutcome: String, Sendable, Codable, CaseIterable {
     case macMismatch = "MAC mismatch"
     /// The source was blocked as a MAC scanner.
     case throttled
+    /// A window's first fetch from outside the customer's allowed networks.
+    case outsideNetworks = "outside networks"
 }
 
 /// The seed's rule: inside the window a phone known by its MAC alone gets its configuration;

@@ -26,6 +26,8 @@ public struct ProvisioningRecord: Sendable {
     public let webAdminPassword: String
     /// Where the first fetch of the current window came from.
     public let authenticatedIP: String?
+    /// The customer's allowed networks for a window's first fetch (empty: anywhere).
+    public let allowedNetworks: [CIDR]
     public let line: LineAccount?
     /// platform → reseller → customer → departments (widest first) → line → phone.
     public let layers: [SettingsLayer]
@@ -131,6 +133,7 @@ extension Store {
             credentialsIssuedAt: phone.credentialsIssuedAt, deviceUsername: phone.deviceUsername,
             devicePassword: try phone.devicePassword.map(secrets.open), webAdminPassword: try phone.webAdminPassword.map(secrets.open) ?? "",
             authenticatedIP: phone.authenticatedIP,
+            allowedNetworks: Self.networks(phone.customer.allowedNetworks),
             line: try line.map { .init(id: $0.id!, sda: $0.sda, name: $0.name, sipAuthName: $0.sipAuthName, sipPassword: try secrets.open($0.sipPassword)) },
             layers: layers)
     }

@@ -101,3 +101,34 @@ import Testing
         }
     }
 }
+
+@Suite struct WindowNarrowingTests {
+    @Test(arguments: TestDatabase.all)
+    func allowedNetworksAndUnexpectedFirstFetchesAreAlerted(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let a = try await p.reseller()
+            try await p.seedCustomer(token: a)
+            _ = try await p.call(.post, "/api/v1/customers/10000/phones", token: a, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920"}"#)
+            let bad = try await p.call(.put, "/api/v1/customers/10000/allowed-networks", token: a, json: #"["192.0.2.0/24","lan"]"#)
+            #expect(bad.status == .unprocessableContent && bad.error?.contains("allowedNetworks[1] 'lan'") == true, "\(bad)")
+            let set = try await p.call(.put, "/api/v1/customers/10000/allowed-networks", token: a, json: #"["192.0.2.0/24", "2001:db8::/32"]"#)
+            #expect(set.json.array.compactMap(\.string) == ["192.0.2.0/24", "2001:db8:0:0:0:0:0:0/32"])
+            var headers = HTTPFields()
+            headers[.userAgent] = "Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b"
+            // The window's first fetch from 127.0.0.1, outside the customer's networks: refused.
+            let outside = try await p.call(.get, "/sip-ps/805ec0021c1b.cfg", headers: headers)
+            #expect(outside.status == .unauthorized)
+            _ = try await p.call(.put, "/api/v1/customers/10000/allowed-networks", token: a, json: #"["127.0.0.0/8"]"#)
+            // From inside, by a T46G User-Agent naming this CP920's MAC: served, and alerted.
+            headers[.userAgent] = "Yealink SIP-T46G 28.83.0.120 80:5e:c0:02:1c:1b"
+            #expect(try await p.call(.get, "/sip-ps/805ec0021c1b.cfg", headers: headers).status == .ok)
+            try await Task.sleep(for: .milliseconds(200))
+            let alerts = try await p.call(.get, "/api/v1/alerts", token: a)
+            let kinds = Set(alerts.json.array.compactMap { $0["kind"]?.string })
+            #expect(kinds == ["outside-networks", "model-mismatch"], "\(alerts)")
+            #expect(alerts.json.array.allSatisfy { $0["customer"]?.string == "10000" })
+            let rival = try await p.reseller("rival", name: "Rival")
+            #expect(try await p.call(.get, "/api/v1/alerts", token: rival).json.array.isEmpty, "a reseller sees its customers' alerts only")
+        }
+    }
+}

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import PieuvreCore
 import PieuvreStore
 
 /// Customers and their departments.
@@ -10,6 +12,8 @@ struct CustomersController {
         group.post("customers", use: create)
         group.get("customers/:reference", use: show)
         group.get("customers/:reference/departments", use: departments)
+        group.get("customers/:reference/allowed-networks", use: allowedNetworks)
+        group.put("customers/:reference/allowed-networks", use: setAllowedNetworks)
         group.post("customers/:reference/departments", use: createDepartment)
     }
 
@@ -30,6 +34,24 @@ struct CustomersController {
     @Sendable func show(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         return try JSONResponse.make(try await store.customer(actor, reference: try context.parameters.require("reference")))
+    }
+
+    /// The networks a window's first fetch must come from: a bare JSON array of CIDRs.
+    @Sendable func allowedNetworks(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        try JSONResponse.make(try await store.allowedNetworks(try context.requireActor(), reference: try context.parameters.require("reference")))
+    }
+
+    @Sendable func setAllowedNetworks(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        guard case let .array(items)? = JSONValue.parse(Data(buffer: buffer)) else {
+            throw APIError(.badRequest, "the body must be a JSON array of networks, e.g. [\"192.0.2.0/24\"]")
+        }
+        let networks = try items.enumerated().map { index, item -> String in
+            guard case let .string(text) = item else { throw APIError(.badRequest, "allowedNetworks[\(index)] must be a string, not \(item.typeName)") }
+            return text
+        }
+        return try JSONResponse.make(try await store.setAllowedNetworks(actor, reference: try context.parameters.require("reference"), networks))
     }
 
     @Sendable func departments(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

@@ -160,6 +160,11 @@ public final class PhoneFiles: Sendable {
             return .challenge(digest.challenge(now: now, stale: stale))
         case let .serve(issueCredentials):
             if issueCredentials {
+                if !record.allowedNetworks.isEmpty, !record.allowedNetworks.contains(where: { $0.contains(request.sourceIP) }) {
+                    log(request, mac, .outsideNetworks, now: now, record: record)
+                    alert(.outsideNetworks, request, mac: mac, record: record, detail: "first fetch of the window from \(request.sourceIP), outside the customer's networks; refused")
+                    return .challenge(digest.challenge(now: now, stale: false))
+                }
                 if let model = agent?.model, model.id != record.model.id {
                     alert(.modelMismatch, request, mac: mac, record: record, detail: "first fetch of the window by a \(model.displayName) User-Agent; registered as \(record.model.displayName)")
                 }

@@ -15,6 +15,8 @@ final class Customer: Model, @unchecked Sendable {
     @Field(key: "city") var city: String
     @Field(key: "active") var active: Bool
     @Field(key: "created_at") var createdAt: Date
+    /// Comma-separated CIDRs a window's first fetch must come from (none: anywhere).
+    @OptionalField(key: "allowed_networks") var allowedNetworks: String?
 
     init() {}
 }
