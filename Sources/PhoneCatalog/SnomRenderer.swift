@@ -155,26 +155,11 @@ struct XML {
     }
 
     mutating func element(_ name: String, _ value: String, attributes: [(String, String)]) {
-        let attrs = attributes.map { " \($0.0)=\"\(Self.escape($0.1))\"" }.joined()
-        text += indent + "<\(name)\(attrs)>\(Self.escape(value))</\(name)>\n"
+        let attrs = attributes.map { " \($0.0)=\"\(Markup.escape($0.1))\"" }.joined()
+        text += indent + "<\(name)\(attrs)>\(Markup.escape(value))</\(name)>\n"
     }
 
     private var indent: String { String(repeating: "  ", count: depth) }
 
     var file: RenderedFile { RenderedFile(text, contentType: "application/xml; charset=utf-8") }
-
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(ch.isNewline ? " " : ch)
-            }
-        }
-        return out
-    }
 }

@@ -206,25 +206,10 @@ enum PortalFailure: Error {
 /// The last resort when even the problem template cannot render: a fixed, escaped page.
 enum ProblemHTML {
     static func response(status: HTTPResponse.Status, message: String) -> Response {
-        let html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>\(status.code)</title></head><body><h1>\(status.code)</h1><p id=\"error\">\(escape(message))</p><p><a href=\"/\">Pieuvre</a></p></body></html>"
+        let html = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>\(status.code)</title></head><body><h1>\(status.code)</h1><p id=\"error\">\(Markup.escape(message))</p><p><a href=\"/\">Pieuvre</a></p></body></html>"
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }

@@ -124,26 +124,11 @@ enum PhonebookXML {
     static func directory(_ entries: [(name: String, numbers: [String])]) -> RenderedFile {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<YealinkIPPhoneDirectory>\n"
         for entry in entries {
-            xml += "  <DirectoryEntry>\n    <Name>\(escape(entry.name))</Name>\n"
-            for number in entry.numbers { xml += "    <Telephone>\(escape(number))</Telephone>\n" }
+            xml += "  <DirectoryEntry>\n    <Name>\(Markup.escape(entry.name))</Name>\n"
+            for number in entry.numbers { xml += "    <Telephone>\(Markup.escape(number))</Telephone>\n" }
             xml += "  </DirectoryEntry>\n"
         }
         xml += "</YealinkIPPhoneDirectory>\n"
         return RenderedFile(xml, contentType: "application/xml; charset=utf-8")
-    }
-
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "&": out += "&amp;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: if c.isASCII, let v = c.asciiValue, v < 0x20 { out += " " } else { out.append(c) }
-            }
-        }
-        return out
     }
 }
