@@ -87,6 +87,7 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     PhonesController(store: store).addRoutes(to: api)
     SettingsController(store: store).addRoutes(to: api)
     ContactsController(store: store).addRoutes(to: api)
+    VoicemailController(store: store).addRoutes(to: api)
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
     router.get("health") { _, _ in "ok\n" }

@@ -158,3 +158,49 @@ def test_remember_me_survives_a_restart_and_a_password_change_revokes_it(data_di
         assert status == 200, "the session that made the change stays"
     finally:
         assert server.stop() == 0
+
+
+def test_notifications_signal_lumineux_as_the_seed_shows(browser, platform):
+    server, reseller = platform
+    base = server.base
+    user_line(base, reseller)
+    assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil Nantes", "department": "Nantes"})[0] == 201
+    sign_in(browser, base, "0970711005", "mon_mot_de_pass")
+    browser.get(base + "/portal?lang=fr")
+    submit(browser, browser.find_element(By.ID, "nav-notifications"))
+    assert "Notifier la présence d'un nouveau message vocal à l'aide d'un signal lumineux" in browser.page_source
+    headers = [th.text for th in browser.find_elements(By.CSS_SELECTOR, "#lamp-rules th")]
+    assert headers == ["Numéro de téléphone", "Toutes les fax", "Message vocal urgent", "Tous les messages vocaux"]
+    assert not browser.find_elements(By.CSS_SELECTOR, "#lamp-rules tbody tr"), "inactive by default"
+    assert [b.text for b in browser.find_elements(By.CSS_SELECTOR, "#lamp-form button, #lamp-form a.button")] == ["Vider", "Nouvelle entrée", "Appliquer", "Annuler"]
+    submit(browser, browser.find_element(By.ID, "lamp-add"))
+    browser.find_element(By.ID, "number-0").send_keys("0222969569")
+    browser.find_element(By.ID, "faxes-0").click()
+    browser.find_element(By.ID, "all-0").click()
+    submit(browser, browser.find_element(By.ID, "lamp-apply"))
+    assert browser.find_element(By.ID, "message").text == "Modifications enregistrées."
+    both_languages(browser, "user-notifications-lamp")
+    status, rules = curl("GET", f"{base}/api/v1/lines/0970711005/notifications/lamp", token=reseller)
+    assert rules == [{"number": "0222969569", "faxes": True, "urgent": False, "allVoicemail": True}]
+    # A number of another customer is named on the form, which keeps what was typed.
+    submit(browser, browser.find_element(By.ID, "lamp-add"))
+    browser.find_element(By.ID, "number-1").send_keys("0140000001")
+    submit(browser, browser.find_element(By.ID, "lamp-apply"))
+    assert "is not a line of this customer" in browser.find_element(By.ID, "error").text
+    assert browser.find_element(By.ID, "number-1").get_attribute("value") == "0140000001"
+    # The voicemail platform reports a message: the lamp of 0222969569's phones is lit.
+    op = login(base, "admin", "e2e-admin-pass")
+    status, counters = curl("POST", f"{base}/api/v1/lines/0970711005/voicemail/events", token=op, body={"event": "deposited", "messageId": "m1", "class": "fax"})
+    assert status == 200 and counters["fax"]["new"] == 1
+    status, lamp = curl("GET", f"{base}/api/v1/lines/0222969569/lamp", token=reseller)
+    assert lamp["lit"] is True and lamp["sources"][0]["mailbox"] == "0970711005"
+    # The e-mail tab says that sending is not configured, and keeps the rule.
+    submit(browser, browser.find_element(By.ID, "tab-email"))
+    assert browser.find_element(By.ID, "no-smtp").is_displayed()
+    browser.find_element(By.ID, "email-address").send_keys("salle@openip.fr")
+    browser.find_element(By.ID, "email-urgent").click()
+    submit(browser, browser.find_element(By.ID, "email-apply"))
+    assert browser.find_element(By.ID, "message").is_displayed()
+    both_languages(browser, "user-notifications-email")
+    status, rule = curl("GET", f"{base}/api/v1/lines/0970711005/notifications/email", token=reseller)
+    assert rule["address"] == "salle@openip.fr" and rule["urgent"] is True

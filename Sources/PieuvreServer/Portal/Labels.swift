@@ -11,6 +11,14 @@ enum PortalLanguage: String, Sendable {
 
 enum Labels {
     static let fr: [String: String] = [
+        "notifications": "Notifications", "lamp": "Signal lumineux", "email": "E-mail",
+        "lampTitle": "Notifier la présence d'un nouveau message vocal à l'aide d'un signal lumineux",
+        "phoneNumber": "Numéro de téléphone", "allFaxes": "Toutes les fax", "urgentVoicemail": "Message vocal urgent",
+        "allVoicemail": "Tous les messages vocaux", "clear": "Vider", "newEntry": "Nouvelle entrée", "cancel": "Annuler",
+        "lampHint": "Inactif par défaut. Les messages déjà présents sur la messagerie sont pris en compte dès l'activation.",
+        "emailTitle": "Notifier un nouveau message vocal par e-mail", "emailAddress": "Adresse e-mail", "attach": "Joindre le message",
+        "noSmtp": "L'envoi d'e-mails n'est pas configuré sur cette plateforme : la règle est enregistrée mais aucun e-mail ne part.",
+
         "loginOrNumber": "Login / Numéro", "signInHelp": "Veuillez ouvrir une session ci-dessous.", "rememberMe": "Se souvenir de moi",
         "forgotten": "Si vous avez oublié votre mot de passe, veuillez contacter le service clients.",
         "throttled": "Trop d'échecs de connexion : réessayez dans {s} secondes.", "expiredForm": "Le formulaire a expiré : rechargez la page.",
@@ -64,6 +72,14 @@ enum Labels {
     ]
 
     static let en: [String: String] = [
+        "notifications": "Notifications", "lamp": "Message lamp", "email": "E-mail",
+        "lampTitle": "Show a new voicemail with the message lamp",
+        "phoneNumber": "Phone number", "allFaxes": "All faxes", "urgentVoicemail": "Urgent voicemail",
+        "allVoicemail": "All voicemails", "clear": "Clear", "newEntry": "New entry", "cancel": "Cancel",
+        "lampHint": "Off by default. Messages already waiting count as soon as a rule is on.",
+        "emailTitle": "Notify a new voicemail by e-mail", "emailAddress": "E-mail address", "attach": "Attach the message",
+        "noSmtp": "E-mail sending is not configured on this platform: the rule is saved but no e-mail is sent.",
+
         "loginOrNumber": "Login / Number", "signInHelp": "Please sign in below.", "rememberMe": "Remember me",
         "forgotten": "If you have forgotten your password, please contact customer service.",
         "throttled": "Too many failed sign-ins: try again in {s} seconds.", "expiredForm": "The form has expired: reload the page.",

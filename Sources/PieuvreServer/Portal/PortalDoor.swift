@@ -16,6 +16,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case userHome = "user-home"
     case contacts
     case account
+    case notifications
     case problem
 }
 

@@ -21,6 +21,9 @@ struct UserPortalController {
         router.post("portal/contacts", use: addContact)
         router.post("portal/contacts/import", use: importContacts)
         router.post("portal/contacts/:id/delete", use: deleteContact)
+        router.get("portal/notifications", use: notifications)
+        router.post("portal/notifications", use: saveLampRules)
+        router.post("portal/notifications/email", use: saveEmailRule)
         router.get("account", use: account)
         router.post("account/password", use: changePassword)
     }
@@ -116,6 +119,64 @@ struct UserPortalController {
             return kit.redirect("/portal/contacts")
         } invalid: { actor, _, error in
             try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { $0.error = error.description }
+        }
+    }
+
+    // MARK: Paramètres > Notifications
+
+    @Sendable func notifications(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.page(request, roles: Self.roles) { actor in
+            let email = request.uri.queryParameters.get("tab") == "email"
+            return try await notificationsPage(request, actor, rows: nil, emailTab: email)
+        }
+    }
+
+    private func notificationsPage(_ request: Request, _ actor: Actor, rows: [LampRule]?, emailTab: Bool, message: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let stored = try await store.lampRules(actor, sda: actor.login)
+        let email = try await store.emailRule(actor, sda: actor.login) ?? EmailRule(address: "", faxes: false, urgent: false, allVoicemail: false, attach: false)
+        let page = NotificationsPage(tabs: UserTabs(settings: true), lampTab: !emailTab, emailTab: emailTab, rows: NotificationsPage.rows(rows ?? stored),
+                                     email: email, smtpConfigured: false, message: message, error: error)
+        return kit.render(.notifications, page, request, status: status, actor: actor)
+    }
+
+    /// The seed's buttons: Nouvelle entrée adds a row, Vider empties the table (neither saves),
+    /// Appliquer saves what the table holds (rows without a number are dropped).
+    @Sendable func saveLampRules(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.form(request, roles: Self.roles) { actor, form in
+            let rows = Self.lampRows(form)
+            switch form["action"] {
+            case "add":
+                return try await notificationsPage(request, actor, rows: rows + [LampRule(number: "", faxes: false, urgent: false, allVoicemail: false)], emailTab: false)
+            case "clear":
+                return try await notificationsPage(request, actor, rows: [], emailTab: false)
+            default:
+                _ = try await store.setLampRules(actor, sda: actor.login, rows.filter { !$0.number.isEmpty })
+                return try await notificationsPage(request, actor, rows: nil, emailTab: false, message: kit.language(request).text("saved"))
+            }
+        } invalid: { actor, form, error in
+            try await notificationsPage(request, actor, rows: Self.lampRows(form), emailTab: false, error: error.description, status: .unprocessableContent)
+        }
+    }
+
+    /// The table's rows as typed (`number.N`, `faxes.N`, `urgent.N`, `all.N`).
+    static func lampRows(_ form: FormBody) -> [LampRule] {
+        var rows: [LampRule] = []
+        var index = 0
+        while let number = form["number.\(index)"], index <= Store.maxLampRules {
+            rows.append(LampRule(number: number.trimmingCharacters(in: .whitespaces), faxes: form.checked("faxes.\(index)"), urgent: form.checked("urgent.\(index)"), allVoicemail: form.checked("all.\(index)")))
+            index += 1
+        }
+        return rows
+    }
+
+    @Sendable func saveEmailRule(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await kit.form(request, roles: Self.roles) { actor, form in
+            let address = (form["address"] ?? "").trimmingCharacters(in: .whitespaces)
+            let rule = address.isEmpty ? nil : EmailRule(address: address, faxes: form.checked("faxes"), urgent: form.checked("urgent"), allVoicemail: form.checked("allVoicemail"), attach: form.checked("attach"))
+            _ = try await store.setEmailRule(actor, sda: actor.login, rule)
+            return try await notificationsPage(request, actor, rows: nil, emailTab: true, message: kit.language(request).text("saved"))
+        } invalid: { actor, _, error in
+            try await notificationsPage(request, actor, rows: nil, emailTab: true, error: error.description, status: .unprocessableContent)
         }
     }
 

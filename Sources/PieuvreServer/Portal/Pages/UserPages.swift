@@ -80,3 +80,26 @@ struct AccountPage {
     var message: String?
     var error: String?
 }
+
+/// Paramètres > Notifications: "Signal lumineux | E-mail".
+struct NotificationsPage {
+    struct Row {
+        let index: Int
+        let number: String
+        let faxes: Bool
+        let urgent: Bool
+        let allVoicemail: Bool
+    }
+    let tabs: UserTabs
+    let lampTab: Bool
+    let emailTab: Bool
+    let rows: [Row]
+    let email: EmailRule
+    let smtpConfigured: Bool
+    var message: String?
+    var error: String?
+
+    static func rows(_ rules: [LampRule]) -> [Row] {
+        rules.enumerated().map { Row(index: $0.offset, number: $0.element.number, faxes: $0.element.faxes, urgent: $0.element.urgent, allVoicemail: $0.element.allVoicemail) }
+    }
+}
