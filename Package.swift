@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "PhoneCatalog", dependencies: ["PieuvreCore"]),
         // TFTP (RFC 1350 and option extensions) as pure state machines: no NIO, no clock.
         .target(name: "TFTPServer"),
+        // SIP messages (parser, builder, RFC 3842 bodies) and client transactions: no I/O.
+        .target(name: "SIPCore"),
         // Persistence and the operations that change records (with their audit trail).
         .target(
             name: "PieuvreStore",
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "PieuvreServer",
             dependencies: [
-                "PieuvreCore", "PhoneCatalog", "PieuvreStore", "TFTPServer",
+                "PieuvreCore", "PhoneCatalog", "PieuvreStore", "TFTPServer", "SIPCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -63,6 +65,7 @@ let package = Package(
         .testTarget(name: "PieuvreCoreTests", dependencies: ["PieuvreCore"]),
         .testTarget(name: "PhoneCatalogTests", dependencies: ["PhoneCatalog"], exclude: ["Golden"]),
         .testTarget(name: "TFTPServerTests", dependencies: ["TFTPServer"]),
+        .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
         .testTarget(
             name: "PieuvreServerTests",
             dependencies: [

@@ -121,13 +121,14 @@ extension Store {
         if let q = q?.trimmingWhitespace(), !q.isEmpty, q != "#SEARCH" {
             let pattern = "%" + Self.escapeLike(q.lowercased()) + "%"
             let digits = q.filter { !" .-".contains($0) }
-            let numberPattern = digits.allSatisfy({ $0.isNumber || $0 == "+" }) && !digits.isEmpty ? "%" + Self.escapeLike(digits) + "%" : "\u{0}"
             sql.appendInterpolation(unsafeRaw: " AND (lower(l.name) LIKE ")
             sql.appendInterpolation(bind: pattern)
             sql.appendInterpolation(unsafeRaw: " OR lower(d.name) LIKE ")
             sql.appendInterpolation(bind: pattern)
-            sql.appendInterpolation(unsafeRaw: " OR l.sda LIKE ")
-            sql.appendInterpolation(bind: numberPattern)
+            if !digits.isEmpty, digits.allSatisfy({ $0.isNumber || $0 == "+" }) {
+                sql.appendInterpolation(unsafeRaw: " OR l.sda LIKE ")
+                sql.appendInterpolation(bind: "%" + Self.escapeLike(digits) + "%")
+            }
             sql.appendInterpolation(unsafeRaw: ")")
         }
         sql.appendInterpolation(unsafeRaw: " ORDER BY l.name, l.sda LIMIT \(max(1, min(limit, 5000)))")
