@@ -31,6 +31,8 @@ public struct ServerConfiguration: Sendable {
     /// Guesses one source may make within 60 s before it is refused for 10 minutes.
     public var scanThreshold = 50
     public var scanExempt: [CIDR] = []
+    /// UDP port Pieuvre sends SIP from (message-waiting NOTIFY); nil or 0 turns SIP off.
+    public var sipPort: Int?
 
     public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil, tftpPort: Int? = nil) {
         self.tftpPort = tftpPort
@@ -57,6 +59,9 @@ public struct PhoneSide: Sendable {
     public let files: PhoneFiles
     public let journal: ProvisioningJournal
     let portal: PortalKit
+    /// SIP (message-waiting lamps), when a SIP port is configured.
+    let sip: SIPService?
+    let notifier: MessageWaitingNotifier?
 
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
         let journal = ProvisioningJournal(store: store, logger: logger)
@@ -64,7 +69,15 @@ public struct PhoneSide: Sendable {
         let scan = ScanGuard.Policy(threshold: configuration.scanThreshold, exempt: configuration.scanExempt)
         let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, logger: logger)
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
-        return PhoneSide(files: files, journal: journal, portal: try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, logger: logger))
+        var sip: SIPService?
+        var notifier: MessageWaitingNotifier?
+        if let port = configuration.sipPort, port != 0 {
+            let service = SIPService(host: configuration.host, port: port, logger: logger)
+            sip = service
+            notifier = MessageWaitingNotifier(sip: service, store: store, domain: configuration.platformProfile.sipDomain, proxy: configuration.sipProxy, logger: logger)
+        }
+        return PhoneSide(files: files, journal: journal, portal: try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, logger: logger),
+                         sip: sip, notifier: notifier)
     }
 }
 
@@ -87,7 +100,7 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     PhonesController(store: store).addRoutes(to: api)
     SettingsController(store: store).addRoutes(to: api)
     ContactsController(store: store).addRoutes(to: api)
-    VoicemailController(store: store).addRoutes(to: api)
+    VoicemailController(store: store, notifier: phones.notifier).addRoutes(to: api)
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
     router.get("health") { _, _ in "ok\n" }
@@ -126,6 +139,7 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
             },
             logger: logger))
     }
+    if let sip = phones.sip { listeners.append(sip) }
     if let tftpPort = configuration.tftpPort, tftpPort != 0 {
         listeners.append(TFTPService(host: configuration.host, port: tftpPort, files: phones.files, maxTransfers: configuration.tftpMaxTransfers, maxPerSource: configuration.tftpMaxPerSource, logger: logger))
     }

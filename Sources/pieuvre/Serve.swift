@@ -47,6 +47,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Most TFTP transfers at once from one address. Env: PIEUVRE_TFTP_MAX_PER_SOURCE (default 16).")
     var tftpMaxPerSource: Int?
 
+    @Option(name: .long, help: "UDP port Pieuvre sends SIP from (message-waiting NOTIFY to phones through --sip-proxy); 0 turns SIP off. Env: PIEUVRE_SIP_PORT (default 5060).")
+    var sipPort: Int?
+
     @Option(name: .long, help: "Days the provisioning log keeps its entries (pruned hourly). Env: PIEUVRE_LOG_RETENTION_DAYS (default 90).")
     var logRetentionDays: Int?
 
@@ -90,6 +93,8 @@ struct Serve: AsyncParsableCommand {
         configuration.tftpMaxPerSource = try Environment.int(tftpMaxPerSource, "PIEUVRE_TFTP_MAX_PER_SOURCE", flag: "tftp-max-per-source") ?? 16
         guard (0...65535).contains(configuration.tftpPort ?? 0) else { throw ValidationError("--tftp-port must be between 0 and 65535") }
         guard configuration.tftpMaxTransfers >= 1, configuration.tftpMaxPerSource >= 1 else { throw ValidationError("TFTP transfer limits must be at least 1") }
+        configuration.sipPort = try Environment.int(sipPort, "PIEUVRE_SIP_PORT", flag: "sip-port") ?? 5060
+        guard (0...65535).contains(configuration.sipPort ?? 0) else { throw ValidationError("--sip-port must be between 0 and 65535") }
         configuration.logRetentionDays = try Environment.int(logRetentionDays, "PIEUVRE_LOG_RETENTION_DAYS", flag: "log-retention-days") ?? 90
         guard configuration.logRetentionDays >= 1 else { throw ValidationError("--log-retention-days must be at least 1") }
         configuration.scanThreshold = try Environment.int(scanThreshold, "PIEUVRE_SCAN_THRESHOLD", flag: "scan-threshold") ?? 50

@@ -18,6 +18,7 @@ class Server:
         environment = dict(os.environ)
         environment.pop("PIEUVRE_DATABASE_URL", None)
         environment["PIEUVRE_TFTP_PORT"] = "0"  # tests that want TFTP pass --tftp-port
+        environment["PIEUVRE_SIP_PORT"] = "0"  # tests that want SIP pass --sip-port
         environment.update(env or {})
         self.proc = subprocess.Popen(
             [BIN, "serve", "--http-host", "127.0.0.1", "--http-port", "0", "--data-dir", data_dir, *args],

@@ -7,6 +7,8 @@ import PieuvreStore
 /// ("Signal lumineux | E-mail") with the lamp state they give.
 struct VoicemailController {
     let store: Store
+    /// Tells the lamps a change concerns (nil when SIP is off).
+    let notifier: MessageWaitingNotifier?
 
     func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
         group.post("lines/:sda/voicemail/events", use: event)
@@ -31,7 +33,9 @@ struct VoicemailController {
             throw DomainError.invalid(field: "class", value: classText, reason: "is not one of: voice, fax")
         }
         let report = VoicemailReport(event: event, messageID: messageID, messageClass: messageClass, urgent: try body.bool("urgent") ?? false, from: try body.string("from"))
-        let result = try await store.recordVoicemailEvent(actor, sda: try context.parameters.require("sda"), report)
+        let sda = try context.parameters.require("sda")
+        let result = try await store.recordVoicemailEvent(actor, sda: sda, report)
+        if result.changed { notifier?.mailboxChanged(sda) }
         return try JSONResponse.make(result.counters)
     }
 
@@ -59,7 +63,12 @@ struct VoicemailController {
             guard let number = try rule.string("number") else { throw DomainError.missing(field: "[\(index)].number") }
             return LampRule(number: number, faxes: try rule.bool("faxes") ?? false, urgent: try rule.bool("urgent") ?? false, allVoicemail: try rule.bool("allVoicemail") ?? false)
         }
-        return try JSONResponse.make(try await store.setLampRules(actor, sda: try context.parameters.require("sda"), rules))
+        let sda = try context.parameters.require("sda")
+        let before = Set(try await store.lampRules(actor, sda: sda).map(\.number))
+        let saved = try await store.setLampRules(actor, sda: sda, rules)
+        // Numbers that lost a rule go out, numbers that gained one light at once if due.
+        notifier?.numbersChanged(before.union(saved.map(\.number)))
+        return try JSONResponse.make(saved)
     }
 
     @Sendable func emailRule(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

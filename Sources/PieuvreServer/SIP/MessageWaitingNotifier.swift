@@ -1,0 +1,103 @@
+import Foundation
+import Logging
+import NIOCore
+import PieuvreCore
+import PieuvreStore
+import SIPCore
+
+/// Lights and puts out phones' message lamps: an unsolicited `NOTIFY` with `Event:
+/// message-summary` (RFC 3842) to `sip:<number>@<sip-domain>` through the operator's proxy,
+/// whenever a mailbox or a lamp rule changes what a number's lamp shows. A SIP failure is logged
+/// and retried, never fails the API call that caused it.
+public final class MessageWaitingNotifier: Sendable {
+    let sip: SIPService
+    let store: Store
+    let domain: String
+    let proxy: String?
+    let logger: Logger
+    static let retries: [Duration] = [.seconds(2), .seconds(10), .seconds(30)]
+
+    init(sip: SIPService, store: Store, domain: String, proxy: String?, logger: Logger) {
+        self.sip = sip
+        self.store = store
+        self.domain = domain
+        self.proxy = proxy
+        self.logger = logger
+    }
+
+    /// The lamps a mailbox lights (every number its rules name) are told their state.
+    public func mailboxChanged(_ sda: String) {
+        let notifier = self
+        Task {
+            do {
+                for number in try await notifier.store.lampRules(.system, sda: sda).map(\.number) { await notifier.notify(number) }
+            } catch {
+                notifier.logger.warning("message-waiting: could not read the rules of \(sda)")
+            }
+        }
+    }
+
+    /// These numbers' lamps are told their state (rules changed: old and new numbers).
+    public func numbersChanged(_ numbers: Set<String>) {
+        let notifier = self
+        Task { for number in numbers.sorted() { await notifier.notify(number) } }
+    }
+
+    func notify(_ number: String) async {
+        guard let state = try? await store.lampState(.system, sda: number) else { return }
+        var summary = MessageSummary(waiting: state.lit, account: "sip:\(number)@\(domain)")
+        for source in state.sources where source.lit || !state.lit {
+            summary.voiceNew += source.counters.voice.new
+            summary.voiceOld += source.counters.voice.old
+            summary.voiceUrgentNew += source.counters.voice.urgentNew
+            summary.voiceUrgentOld += source.counters.voice.urgentOld
+            summary.faxNew += source.counters.fax.new
+            summary.faxOld += source.counters.fax.old
+        }
+        for (attempt, delay) in ([Duration.zero] + Self.retries).enumerated() {
+            if delay > .zero { try? await Task.sleep(for: delay) }
+            guard let destination = destination(), let port = sip.localPort else {
+                logger.warning("message-waiting: SIP is off or has no proxy address; \(number) not told")
+                return
+            }
+            let status = await sip.send(request(to: number, summary: summary, localPort: port), to: destination)
+            logger.info("message-waiting NOTIFY", metadata: ["number": "\(number)", "waiting": "\(state.lit)", "status": "\(status.map(String.init) ?? "timeout")", "attempt": "\(attempt + 1)"])
+            // A final answer below 500 ends it (a phone not registered is 404: nothing to retry).
+            if let status, status < 500 { return }
+        }
+    }
+
+    func request(to number: String, summary: MessageSummary, localPort: Int) -> SIPMessage {
+        let branch = "z9hG4bK-" + Self.random()
+        let uri = "sip:\(number)@\(domain)"
+        return SIPMessage(start: .request(method: "NOTIFY", uri: uri), headers: [
+            ("Via", "SIP/2.0/UDP \(domain):\(localPort);branch=\(branch);rport"),
+            ("Max-Forwards", "70"),
+            ("From", "<sip:voicemail@\(domain)>;tag=\(Self.random())"),
+            ("To", "<\(uri)>"),
+            ("Call-ID", "\(Self.random())@pieuvre"),
+            ("CSeq", "1 NOTIFY"),
+            ("Event", "message-summary"),
+            ("Subscription-State", "active"),
+            ("Contact", "<sip:voicemail@\(domain):\(localPort)>"),
+            ("Content-Type", MessageSummary.contentType),
+        ], body: Array(summary.body.utf8))
+    }
+
+    /// The next hop: the outbound proxy when one is set, else the SIP domain on 5060.
+    func destination() -> SocketAddress? {
+        let target = proxy ?? domain
+        var host = target
+        var port = 5060
+        if let colon = target.lastIndex(of: ":"), let p = Int(target[target.index(after: colon)...]) {
+            host = String(target[..<colon])
+            port = p
+        }
+        return try? SocketAddress.makeAddressResolvingHost(host, port: port)
+    }
+
+    static func random() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String(generator.next(), radix: 36) + String(generator.next(), radix: 36)
+    }
+}

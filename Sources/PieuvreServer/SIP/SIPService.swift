@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import SIPCore
+
+/// The thin SwiftNIO shell (UDP) around SIPCore: sends requests as non-INVITE client
+/// transactions (resent on RFC 3261's timers, matched to their response by the Via branch) and
+/// answers the requests it does not serve. A failed bind is a warning: HTTP and TFTP serve on.
+public final class SIPService: Service, Sendable {
+    let host: String
+    let port: Int
+    let logger: Logger
+    private let channel = NIOLockedValueBox<(any Channel)?>(nil)
+    private let pending = NIOLockedValueBox([String: Pending]())
+    private let ready = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
+
+    struct Pending {
+        var transaction: NonInviteTransaction
+        let continuation: CheckedContinuation<Int?, Never>
+        let destination: SocketAddress
+        var timer: Scheduled<Void>?
+    }
+
+    public init(host: String, port: Int, logger: Logger) {
+        self.host = host
+        self.port = port
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let service = self
+        let bound = try? await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(SIPHandler(service: service))
+                }
+            }
+            .bind(host: host, port: port).get()
+        guard let bound else {
+            logger.warning("SIP disabled: cannot listen on UDP \(host):\(port) (--sip-port 0 turns SIP off)")
+            try? await gracefulShutdown()
+            return
+        }
+        channel.withLockedValue { $0 = bound }
+        logger.notice("pieuvre SIP listening", metadata: ["sip": "\(host):\(bound.localAddress?.port ?? port)"])
+        try? await gracefulShutdown()
+        channel.withLockedValue { $0 = nil }
+        try? await bound.close()
+    }
+
+    /// The local port (once bound), for Via and Contact.
+    var localPort: Int? { channel.withLockedValue { $0?.localAddress?.port } }
+
+    /// Sends a request and waits for its final status (nil when it timed out or SIP is off).
+    func send(_ request: SIPMessage, to destination: SocketAddress) async -> Int? {
+        guard let channel = channel.withLockedValue({ $0 }) else { return nil }
+        let now = Self.now()
+        let transaction = NonInviteTransaction(request: request, now: now)
+        return await withCheckedContinuation { continuation in
+            pending.withLockedValue { $0[transaction.branch] = Pending(transaction: transaction, continuation: continuation, destination: destination) }
+            perform(transaction.start(now: now), branch: transaction.branch, on: channel)
+        }
+    }
+
+    private func perform(_ actions: [NonInviteTransaction.Action], branch: String, on channel: any Channel) {
+        for action in actions {
+            switch action {
+            case let .send(bytes):
+                guard let destination = pending.withLockedValue({ $0[branch]?.destination }) else { return }
+                channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
+            case let .wait(until):
+                let delay = TimeAmount.nanoseconds(Int64(max(0, until - Self.now()) * 1e9))
+                let timer = channel.eventLoop.scheduleTask(in: delay) { [self] in
+                    let actions = pending.withLockedValue { pending -> [NonInviteTransaction.Action] in
+                        guard var entry = pending[branch] else { return [] }
+                        let actions = entry.transaction.tick(now: Self.now())
+                        pending[branch] = entry
+                        return actions
+                    }
+                    perform(actions, branch: branch, on: channel)
+                }
+                pending.withLockedValue { $0[branch]?.timer = timer }
+            case let .completed(status):
+                finish(branch, status: status)
+            case .timedOut:
+                finish(branch, status: nil)
+            }
+        }
+    }
+
+    private func finish(_ branch: String, status: Int?) {
+        guard let entry = pending.withLockedValue({ $0.removeValue(forKey: branch) }) else { return }
+        entry.timer?.cancel()
+        entry.continuation.resume(returning: status)
+    }
+
+    /// A datagram: a response completes its transaction; a request we do not serve is answered.
+    func received(_ bytes: [UInt8], from source: SocketAddress, on channel: any Channel) {
+        guard let message = try? SIPMessage.parse(bytes) else { return }  // garbage is dropped, never answered
+        if message.status != nil {
+            guard let branch = message.topViaBranch else { return }
+            let actions = pending.withLockedValue { pending -> [NonInviteTransaction.Action] in
+                guard var entry = pending[branch] else { return [] }
+                let actions = entry.transaction.receive(message, now: Self.now())
+                pending[branch] = entry
+                return actions
+            }
+            perform(actions, branch: branch, on: channel)
+            return
+        }
+        guard message.method != "ACK", let reply = SIPService.reply(to: message, status: 501, reason: "Not Implemented") else { return }
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: source, data: channel.allocator.buffer(bytes: reply.encoded())), promise: nil)
+    }
+
+    /// A response echoing the request's Via, From, To (with a tag), Call-ID and CSeq.
+    static func reply(to request: SIPMessage, status: Int, reason: String) -> SIPMessage? {
+        guard let via = request.header("Via"), let from = request.header("From"), let to = request.header("To"),
+              let callID = request.header("Call-ID"), let cseq = request.header("CSeq") else { return nil }
+        return SIPMessage(start: .response(status: status, reason: reason), headers: [
+            ("Via", via), ("From", from), ("To", to.contains("tag=") ? to : to + ";tag=pieuvre"), ("Call-ID", callID), ("CSeq", cseq),
+        ])
+    }
+
+    static func now() -> Double { Double(NIODeadline.now().uptimeNanoseconds) / 1e9 }
+}
+
+final class SIPHandler: ChannelInboundHandler {
+    typealias InboundIn = AddressedEnvelope<ByteBuffer>
+    let service: SIPService
+
+    init(service: SIPService) { self.service = service }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let envelope = unwrapInboundIn(data)
+        service.received(Array(envelope.data.readableBytesView), from: envelope.remoteAddress, on: context.channel)
+    }
+}

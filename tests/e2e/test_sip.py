@@ -1,0 +1,148 @@
+"""The message-waiting lamp through a real SIP platform: Kamailio (Debian) as registrar and
+proxy on loopback, a real SIP user agent (pjsua2 from PyPI) registered as the phone of
+0222969569, and the seed's lamp rule: 0970711005's voicemail lights 0222969569's lamp."""
+import os
+import shutil
+import socket
+import subprocess
+import time
+
+import pjsua2 as pj
+import pytest
+
+from conftest import Server, curl, login
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def kamailio(data_dir):
+    port = free_udp_port()
+    run = os.path.join(data_dir, "kamailio")
+    os.makedirs(run)
+    config = open(os.path.join(os.path.dirname(__file__), "kamailio.cfg")).read().replace("@PORT@", str(port)).replace("@RUN@", run)
+    path = os.path.join(run, "kamailio.cfg")
+    open(path, "w").write(config)
+    binary = shutil.which("kamailio") or "/usr/sbin/kamailio"
+    proc = subprocess.Popen([binary, "-DD", "-E", "-f", path, "-P", os.path.join(run, "kamailio.pid"), "-Y", run, "-m", "64", "-M", "8"],
+                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, "kamailio.log"), "w"))
+    time.sleep(1.0)
+    assert proc.poll() is None, open(os.path.join(run, "kamailio.log")).read()[-2000:]
+    yield port
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+class Phone(pj.Account):
+    """The phone of a line: registers through Kamailio and collects message-summary bodies."""
+
+    def __init__(self):
+        super().__init__()
+        self.registered = False
+        self.summaries = []
+
+    def onRegState(self, prm):
+        self.registered = prm.code == 200
+
+    def onMwiInfo(self, prm):
+        message = prm.rdata.wholeMsg
+        self.summaries.append(message.split("\r\n\r\n", 1)[1] if "\r\n\r\n" in message else message)
+
+
+@pytest.fixture
+def endpoint():
+    ep = pj.Endpoint()
+    ep.libCreate()
+    config = pj.EpConfig()
+    config.uaConfig.threadCnt = 0
+    config.uaConfig.mainThreadOnly = True
+    config.uaConfig.mwiUnsolicitedEnabled = True
+    config.logConfig.consoleLevel = 1
+    config.logConfig.level = 1
+    ep.libInit(config)
+    transport = pj.TransportConfig()
+    transport.port = free_udp_port()
+    transport.boundAddress = transport.publicAddress = "127.0.0.1"
+    ep.transportCreate(pj.PJSIP_TRANSPORT_UDP, transport)
+    ep.libStart()
+    ep.audDevManager().setNullDev()
+    yield ep
+    ep.libDestroy()
+
+
+def wait(ep, condition, seconds):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        ep.libHandleEvents(50)
+        if condition():
+            return True
+    return False
+
+
+def test_voicemail_lights_and_puts_out_the_lamp_through_kamailio(data_dir, kamailio, endpoint):
+    sip_port = free_udp_port()
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
+                    args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio}"))
+    account = pj.AccountConfig()
+    account.idUri = "sip:0222969569@127.0.0.1"
+    account.regConfig.registrarUri = f"sip:127.0.0.1:{kamailio}"
+    account.sipConfig.proxies.append(f"sip:127.0.0.1:{kamailio};lr")
+    account.mwiConfig.enabled = True
+    phone = Phone()
+    phone.create(account)
+    try:
+        assert wait(endpoint, lambda: phone.registered, 10), "the phone registers with Kamailio"
+        base = server.base
+        op = login(base, "admin", "e2e-admin-pass")
+        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
+        reseller = login(base, "expert", "reseller-secret")
+        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
+            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        for sda in ["0970711005", "0222969569"]:
+            assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": sda, "name": sda})[0] == 201
+
+        def event(body):
+            status, reply = curl("POST", f"{base}/api/v1/lines/0970711005/voicemail/events", token=op, body=body)
+            assert status == 200, reply
+
+        def next_summary():
+            count = len(phone.summaries)
+            assert wait(endpoint, lambda: len(phone.summaries) > count, 15), "a message-summary NOTIFY reaches the phone"
+            return phone.summaries[-1]
+
+        # The seed's rule, all voicemails and faxes: setting it tells the lamp (out, nothing waits).
+        status, _ = curl("PUT", f"{base}/api/v1/lines/0970711005/notifications/lamp", token=reseller, body=[{"number": "0222969569", "faxes": True, "allVoicemail": True}])
+        assert status == 200
+        assert "Messages-Waiting: no" in next_summary()
+        event({"event": "deposited", "messageId": "m1", "class": "voice"})
+        summary = next_summary()
+        assert "Messages-Waiting: yes" in summary and "Message-Account: sip:0222969569@127.0.0.1" in summary and "Voice-Message: 1/0 (0/0)" in summary
+        event({"event": "read", "messageId": "m1"})
+        assert "Messages-Waiting: no" in next_summary()
+
+        # Only "Toutes les fax": a fax lights it.
+        assert curl("PUT", f"{base}/api/v1/lines/0970711005/notifications/lamp", token=reseller, body=[{"number": "0222969569", "faxes": True}])[0] == 200
+        next_summary()
+        event({"event": "deposited", "messageId": "f1", "class": "fax"})
+        summary = next_summary()
+        assert "Messages-Waiting: yes" in summary and "Fax-Message: 1/0" in summary
+        event({"event": "deleted", "messageId": "f1"})
+        assert "Messages-Waiting: no" in next_summary()
+
+        # Only "Message vocal urgent": an ordinary message does not light it.
+        assert curl("PUT", f"{base}/api/v1/lines/0970711005/notifications/lamp", token=reseller, body=[{"number": "0222969569", "urgent": True}])[0] == 200
+        next_summary()
+        event({"event": "deposited", "messageId": "v1", "class": "voice", "urgent": False})
+        assert "Messages-Waiting: no" in next_summary()
+        event({"event": "deposited", "messageId": "v2", "class": "voice", "urgent": True})
+        assert "Messages-Waiting: yes" in next_summary()
+    finally:
+        phone.shutdown()
+        assert server.stop() == 0
