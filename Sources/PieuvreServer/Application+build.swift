@@ -67,8 +67,6 @@ public struct PhoneSide: Sendable {
         let journal = ProvisioningJournal(store: store, logger: logger)
         let key = try await store.digestKey()
         let scan = ScanGuard.Policy(threshold: configuration.scanThreshold, exempt: configuration.scanExempt)
-        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, logger: logger)
-        let secure = configuration.publicURL?.hasPrefix("https://") ?? false
         var sip: SIPService?
         var notifier: MessageWaitingNotifier?
         if let port = configuration.sipPort, port != 0 {
@@ -76,8 +74,10 @@ public struct PhoneSide: Sendable {
             sip = service
             notifier = MessageWaitingNotifier(sip: service, store: store, domain: configuration.platformProfile.sipDomain, proxy: configuration.sipProxy, logger: logger)
         }
-        return PhoneSide(files: files, journal: journal, portal: try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, logger: logger),
-                         sip: sip, notifier: notifier)
+        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, logger: logger)
+        let secure = configuration.publicURL?.hasPrefix("https://") ?? false
+        let portal = try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, notifier: notifier, logger: logger)
+        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier)
     }
 }
 
@@ -96,9 +96,9 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     SessionsController(store: store).addRoutes(to: api)
     ResellersController(store: store).addRoutes(to: api)
     CustomersController(store: store).addRoutes(to: api)
-    LinesController(store: store).addRoutes(to: api)
-    PhonesController(store: store).addRoutes(to: api)
-    SettingsController(store: store).addRoutes(to: api)
+    LinesController(store: store, notifier: phones.notifier).addRoutes(to: api)
+    PhonesController(store: store, notifier: phones.notifier).addRoutes(to: api)
+    SettingsController(store: store, notifier: phones.notifier).addRoutes(to: api)
     ContactsController(store: store).addRoutes(to: api)
     VoicemailController(store: store, notifier: phones.notifier).addRoutes(to: api)
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)

@@ -56,6 +56,22 @@ class Phone(pj.Account):
         self.summaries.append(message.split("\r\n\r\n", 1)[1] if "\r\n\r\n" in message else message)
 
 
+class LogTap(pj.LogWriter):
+    """pjsua2 has no callback for a check-sync NOTIFY (it leaves it unanswered): its message
+    log is where the phone's side of it is seen."""
+
+    def __init__(self):
+        super().__init__()
+        self.check_syncs = set()
+
+    def write(self, entry):
+        text = entry.msg
+        if "NOTIFY sip:" in text and "Event: check-sync" in text:
+            for line in text.splitlines():
+                if line.lower().startswith("call-id:"):
+                    self.check_syncs.add(line.split(":", 1)[1].strip())
+
+
 @pytest.fixture
 def endpoint():
     ep = pj.Endpoint()
@@ -64,8 +80,12 @@ def endpoint():
     config.uaConfig.threadCnt = 0
     config.uaConfig.mainThreadOnly = True
     config.uaConfig.mwiUnsolicitedEnabled = True
-    config.logConfig.consoleLevel = 1
-    config.logConfig.level = 1
+    # The writer receives what the console would (so the console level sets what it sees).
+    config.logConfig.consoleLevel = 5
+    config.logConfig.level = 5
+    config.logConfig.msgLogging = True
+    ep.tap = LogTap()
+    config.logConfig.writer = ep.tap
     ep.libInit(config)
     transport = pj.TransportConfig()
     transport.port = free_udp_port()
@@ -143,6 +163,48 @@ def test_voicemail_lights_and_puts_out_the_lamp_through_kamailio(data_dir, kamai
         assert "Messages-Waiting: no" in next_summary()
         event({"event": "deposited", "messageId": "v2", "class": "voice", "urgent": True})
         assert "Messages-Waiting: yes" in next_summary()
+    finally:
+        phone.shutdown()
+        assert server.stop() == 0
+
+
+def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, endpoint):
+    sip_port = free_udp_port()
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
+                    args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio}"))
+    account = pj.AccountConfig()
+    account.idUri = "sip:0222969569@127.0.0.1"
+    account.regConfig.registrarUri = f"sip:127.0.0.1:{kamailio}"
+    account.sipConfig.proxies.append(f"sip:127.0.0.1:{kamailio};lr")
+    phone = Phone()
+    phone.create(account)
+    try:
+        assert wait(endpoint, lambda: phone.registered, 10)
+        base = server.base
+        op = login(base, "admin", "e2e-admin-pass")
+        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
+        reseller = login(base, "expert", "reseller-secret")
+        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
+            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/departments", token=reseller, body={"name": "Nantes"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil", "department": "Nantes"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
+        tap = endpoint.tap
+        wait(endpoint, lambda: False, 2.5)  # the registration's own check-sync (the phone was just assigned) comes and goes
+        before = len(tap.check_syncs)
+
+        # One change on the phone's department: one check-sync to its line.
+        status, _ = curl("PUT", f"{base}/api/v1/customers/10000/departments/Nantes/settings", token=reseller, body={"values": {"preferences.language": "English"}})
+        assert status == 200
+        assert wait(endpoint, lambda: len(tap.check_syncs) > before, 8), "a check-sync NOTIFY reaches the phone"
+        wait(endpoint, lambda: False, 2.5)
+        assert len(tap.check_syncs) == before + 1
+        # A burst of five changes: one.
+        for language in ["French", "German", "Italian", "Spanish", "English"]:
+            curl("PUT", f"{base}/api/v1/customers/10000/departments/Nantes/settings", token=reseller, body={"values": {"preferences.language": language}})
+        assert wait(endpoint, lambda: len(tap.check_syncs) > before + 1, 8)
+        wait(endpoint, lambda: False, 3)
+        assert len(tap.check_syncs) == before + 2, tap.check_syncs
     finally:
         phone.shutdown()
         assert server.stop() == 0

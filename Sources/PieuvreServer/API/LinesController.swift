@@ -4,6 +4,7 @@ import PieuvreStore
 /// A customer's lines ("Liste des utilisateurs") and each line by its number.
 struct LinesController {
     let store: Store
+    let notifier: MessageWaitingNotifier?
 
     static let createFields: Set<String> = ["sda", "name", "department", "licence", "administrator", "portalPassword", "presentedNumber", "internationalRestriction", "locked", "sipAuthName", "sipPassword"]
     static let patchFields: Set<String> = ["name", "department", "licence", "administrator", "portalPassword", "presentedNumber", "internationalRestriction", "locked", "sipPassword"]
@@ -56,7 +57,10 @@ struct LinesController {
         patch.administrator = try body.requiredBool("administrator")
         patch.portalPassword = try body.nullableString("portalPassword")
         patch.sipPassword = try body.nullableString("sipPassword")
-        return try JSONResponse.make(try await store.updateLine(actor, sda: try context.parameters.require("sda"), patch))
+        let line = try await store.updateLine(actor, sda: try context.parameters.require("sda"), patch)
+        // The line's account in its phones' files changed (name, SIP password…).
+        if let notifier, let numbers = try? await store.numbersReached(by: .line(sda: line.sda)) { notifier.checkSync(numbers) }
+        return try JSONResponse.make(line)
     }
 
     @Sendable func delete(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

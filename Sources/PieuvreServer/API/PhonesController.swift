@@ -7,6 +7,7 @@ import PieuvreStore
 /// the administrator's changes (line, department, window).
 struct PhonesController {
     let store: Store
+    let notifier: MessageWaitingNotifier?
 
     /// A CSV of 100,000 phones is about 5 MB.
     static let importLimit = 8 * 1024 * 1024
@@ -86,7 +87,12 @@ struct PhonesController {
         }
         patch.authorizeNextHour = try body.bool("authorizeNextHour") ?? false
         patch.mac = try body.requiredString("mac")
-        return try JSONResponse.make(try await store.updatePhone(actor, mac: try context.parameters.require("mac"), patch))
+        let mac = try context.parameters.require("mac")
+        let before = try await store.phone(actor, mac: mac)
+        let after = try await store.updatePhone(actor, mac: mac, patch)
+        // The phone's file changed (its line, model or window): it fetches it now.
+        notifier?.checkSync(Set([before.sda, after.sda].compactMap { $0 }))
+        return try JSONResponse.make(after)
     }
 
     @Sendable func delete(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

@@ -6,6 +6,7 @@ import PieuvreStore
 /// their source); `PUT {"values": {...}, "locked": [...]}` replaces what the caller may edit.
 struct SettingsController {
     let store: Store
+    let notifier: MessageWaitingNotifier?
 
     func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
         group.get("settings/catalogue", use: catalogue)
@@ -21,6 +22,7 @@ struct SettingsController {
 
     private func route(_ group: RouterGroup<PieuvreRequestContext>, _ path: RouterPath, target: @escaping @Sendable (PieuvreRequestContext) throws -> LayerTarget) {
         let store = self.store
+        let notifier = self.notifier
         group.get(path) { _, context in
             try JSONResponse.make(try await store.settingsLayer(try context.requireActor(), try target(context)))
         }
@@ -51,7 +53,11 @@ struct SettingsController {
                 }
             case let other?: throw APIError(.badRequest, "field 'locked' must be an array, not \(other.typeName)")
             }
-            return try JSONResponse.make(try await store.replaceSettingsLayer(actor, try target(context), values: values, locked: locked))
+            let layer = try target(context)
+            let saved = try await store.replaceSettingsLayer(actor, layer, values: values, locked: locked)
+            // Phones under the layer fetch their files now (check-sync), not at their next check.
+            if let notifier, let numbers = try? await store.numbersReached(by: layer) { notifier.checkSync(numbers) }
+            return try JSONResponse.make(saved)
         }
     }
 

@@ -226,6 +226,7 @@ struct AdministratorController {
             let (values, locked) = SettingsForm.submitted(form, layer: layer)
             do {
                 _ = try await store.replaceSettingsLayer(actor, target, values: values, locked: locked)
+                await kit.settingsChanged(target)
                 return try await profilesPage(request, actor, department: department, message: kit.language(request).text("saved"))
             } catch let error as DomainError {
                 if case .notFound = error { throw error }

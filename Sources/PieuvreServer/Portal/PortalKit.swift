@@ -20,7 +20,15 @@ struct PortalKit: Sendable {
     let library: MustacheLibrary
     let csrfKey: [UInt8]
     let secureCookies: Bool
+    /// Tells phones over SIP that their files changed (nil when SIP is off).
+    let notifier: MessageWaitingNotifier?
     let logger: Logger
+
+    /// After a change to a settings layer: phones under it fetch their files now.
+    func settingsChanged(_ target: LayerTarget) async {
+        guard let notifier, let numbers = try? await store.numbersReached(by: target) else { return }
+        notifier.checkSync(numbers)
+    }
     /// The one stylesheet and the one script, read once from the resources.
     let stylesheet: String
     let script: String
@@ -32,7 +40,8 @@ struct PortalKit: Sendable {
     /// for more than a day either.
     static let browserSessionLifetime: TimeInterval = 12 * 3600
 
-    init(store: Store, journal: ProvisioningJournal, csrfKey: String, secureCookies: Bool, logger: Logger) async throws {
+    init(store: Store, journal: ProvisioningJournal, csrfKey: String, secureCookies: Bool, notifier: MessageWaitingNotifier? = nil, logger: Logger) async throws {
+        self.notifier = notifier
         self.store = store
         self.journal = journal
         self.library = try await Self.templates()

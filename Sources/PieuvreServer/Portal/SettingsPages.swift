@@ -25,6 +25,7 @@ extension PortalKit {
         let (values, _) = SettingsForm.submitted(form, layer: layer)
         do {
             _ = try await store.replaceSettingsLayer(actor, .phone(mac: mac), values: values, locked: [])
+            await settingsChanged(.phone(mac: mac))
             return try await phoneSettingsPage(request, actor, mac: mac, tabs: tabs, back: back, action: action, message: language(request).text("saved"))
         } catch let error as DomainError where error.isFormError || isForbidden(error) {
             return try await phoneSettingsPage(request, actor, mac: mac, tabs: tabs, back: back, action: action, error: error.description, status: .unprocessableContent)

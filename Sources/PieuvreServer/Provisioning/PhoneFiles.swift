@@ -17,6 +17,8 @@ public final class PhoneFiles: Sendable {
     let journal: ProvisioningJournal
     let digest: DigestAuthenticator
     let scanGuard: ScanGuard
+    /// Tells a freshly provisioned phone its lamp (nil when SIP is off).
+    let notifier: MessageWaitingNotifier?
     private let cache = NIOLockedValueBox(Cache())
     private let logger: Logger
 
@@ -40,7 +42,8 @@ public final class PhoneFiles: Sendable {
     /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
     static let maxEntries = 500_000
 
-    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), logger: Logger) {
+    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), notifier: MessageWaitingNotifier? = nil, logger: Logger) {
+        self.notifier = notifier
         self.scanGuard = ScanGuard(policy: scanPolicy)
         self.store = store
         self.platform = platform
@@ -172,6 +175,8 @@ public final class PhoneFiles: Sendable {
                 _ = try await store.issueDeviceCredentials(phoneID: record.phoneID, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)
                 guard let fresh = try await self.record(mac) else { return .notFound }
                 record = fresh
+                // A freshly booted phone learns its lamp's state at once.
+                if let number = record.line?.sda { notifier?.numbersChanged([number]) }
             } else if presented != .valid, let first = record.authenticatedIP, first != request.sourceIP {
                 alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
             }

@@ -1,14 +1,19 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import PieuvreCore
 import PieuvreStore
 import SIPCore
 
-/// Lights and puts out phones' message lamps: an unsolicited `NOTIFY` with `Event:
-/// message-summary` (RFC 3842) to `sip:<number>@<sip-domain>` through the operator's proxy,
-/// whenever a mailbox or a lamp rule changes what a number's lamp shows. A SIP failure is logged
-/// and retried, never fails the API call that caused it.
+/// What Pieuvre tells phones over SIP, through the operator's proxy to `sip:<number>@<domain>`:
+/// - the message lamp: an unsolicited `NOTIFY` with `Event: message-summary` (RFC 3842)
+///   whenever a mailbox or a lamp rule changes what a number's lamp shows, and when a phone on
+///   that number receives its device credentials (a freshly booted phone shows the right state);
+/// - check-sync: `NOTIFY` with `Event: check-sync;reboot=false` when a phone's effective
+///   configuration changed, so it fetches its files now; changes within a quiet period make one
+///   NOTIFY per number, sent within 3 s of the last.
+/// A SIP failure is logged (and, for the lamp, retried), never fails the API call behind it.
 public final class MessageWaitingNotifier: Sendable {
     let sip: SIPService
     let store: Store
@@ -16,6 +21,9 @@ public final class MessageWaitingNotifier: Sendable {
     let proxy: String?
     let logger: Logger
     static let retries: [Duration] = [.seconds(2), .seconds(10), .seconds(30)]
+    /// check-sync waits this long after a number's last change before it is sent.
+    static let quietPeriod: Duration = .milliseconds(1500)
+    private let pendingSync = NIOLockedValueBox([String: Int]())
 
     init(sip: SIPService, store: Store, domain: String, proxy: String?, logger: Logger) {
         self.sip = sip
@@ -41,6 +49,45 @@ public final class MessageWaitingNotifier: Sendable {
     public func numbersChanged(_ numbers: Set<String>) {
         let notifier = self
         Task { for number in numbers.sorted() { await notifier.notify(number) } }
+    }
+
+    /// Phones on these numbers should fetch their files now (debounced per number).
+    public func checkSync(_ numbers: Set<String>) {
+        for number in numbers {
+            let generation = pendingSync.withLockedValue { pending -> Int in
+                pending[number, default: 0] += 1
+                return pending[number]!
+            }
+            Task {
+                try? await Task.sleep(for: Self.quietPeriod)
+                // Only the last change of a burst sends.
+                let latest = pendingSync.withLockedValue { pending -> Bool in
+                    guard pending[number] == generation else { return false }
+                    pending[number] = nil
+                    return true
+                }
+                if latest { await sendCheckSync(number) }
+            }
+        }
+    }
+
+    func sendCheckSync(_ number: String) async {
+        guard let destination = destination(), let port = sip.localPort else { return }
+        let uri = "sip:\(number)@\(domain)"
+        let request = SIPMessage(start: .request(method: "NOTIFY", uri: uri), headers: [
+            ("Via", "SIP/2.0/UDP \(domain):\(port);branch=z9hG4bK-\(Self.random());rport"),
+            ("Max-Forwards", "70"),
+            ("From", "<sip:provisioning@\(domain)>;tag=\(Self.random())"),
+            ("To", "<\(uri)>"),
+            ("Call-ID", "\(Self.random())@pieuvre"),
+            ("CSeq", "1 NOTIFY"),
+            ("Event", "check-sync;reboot=false"),
+            ("Subscription-State", "terminated;reason=noresource"),
+            ("Contact", "<sip:provisioning@\(domain):\(port)>"),
+        ])
+        // Soft phones often never answer a check-sync: no retry, the timeout is only logged.
+        let status = await sip.send(request, to: destination)
+        logger.info("check-sync NOTIFY", metadata: ["number": "\(number)", "status": "\(status.map(String.init) ?? "timeout")"])
     }
 
     func notify(_ number: String) async {
