@@ -33,6 +33,9 @@ public struct ServerConfiguration: Sendable {
     public var scanExempt: [CIDR] = []
     /// UDP port Pieuvre sends SIP from (message-waiting NOTIFY); nil or 0 turns SIP off.
     public var sipPort: Int?
+    /// Answer plug-and-play SUBSCRIBEs (ua-profile), and join 224.0.1.75 on this address.
+    public var sipPnP = false
+    public var sipPnPAddress = "0.0.0.0"
 
     public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil, tftpPort: Int? = nil) {
         self.tftpPort = tftpPort
@@ -75,6 +78,9 @@ public struct PhoneSide: Sendable {
             notifier = MessageWaitingNotifier(sip: service, store: store, domain: configuration.platformProfile.sipDomain, proxy: configuration.sipProxy, logger: logger)
         }
         let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, logger: logger)
+        if let sip, configuration.sipPnP {
+            sip.enable(PlugAndPlay(files: files, provisioningURL: configuration.platformProfile.provisioningURL, bindAddress: configuration.sipPnPAddress, logger: logger))
+        }
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
         let portal = try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, notifier: notifier, logger: logger)
         return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier)

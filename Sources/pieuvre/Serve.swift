@@ -50,6 +50,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "UDP port Pieuvre sends SIP from (message-waiting NOTIFY to phones through --sip-proxy); 0 turns SIP off. Env: PIEUVRE_SIP_PORT (default 5060).")
     var sipPort: Int?
 
+    @Flag(name: .long, help: "Answer SIP plug-and-play SUBSCRIBEs (ua-profile) of registered phones with the provisioning URL, on the SIP port and the multicast group 224.0.1.75:5060. Env: PIEUVRE_SIP_PNP=1 (default off).")
+    var sipPnp = false
+
+    @Option(name: .long, help: "Address the plug-and-play listener binds and joins 224.0.1.75 on. Env: PIEUVRE_SIP_PNP_ADDRESS (default 0.0.0.0).")
+    var sipPnpAddress: String?
+
     @Option(name: .long, help: "Days the provisioning log keeps its entries (pruned hourly). Env: PIEUVRE_LOG_RETENTION_DAYS (default 90).")
     var logRetentionDays: Int?
 
@@ -95,6 +101,8 @@ struct Serve: AsyncParsableCommand {
         guard configuration.tftpMaxTransfers >= 1, configuration.tftpMaxPerSource >= 1 else { throw ValidationError("TFTP transfer limits must be at least 1") }
         configuration.sipPort = try Environment.int(sipPort, "PIEUVRE_SIP_PORT", flag: "sip-port") ?? 5060
         guard (0...65535).contains(configuration.sipPort ?? 0) else { throw ValidationError("--sip-port must be between 0 and 65535") }
+        configuration.sipPnP = sipPnp || Environment.value(nil, "PIEUVRE_SIP_PNP") == "1"
+        configuration.sipPnPAddress = Environment.value(sipPnpAddress, "PIEUVRE_SIP_PNP_ADDRESS") ?? "0.0.0.0"
         configuration.logRetentionDays = try Environment.int(logRetentionDays, "PIEUVRE_LOG_RETENTION_DAYS", flag: "log-retention-days") ?? 90
         guard configuration.logRetentionDays >= 1 else { throw ValidationError("--log-retention-days must be at least 1") }
         configuration.scanThreshold = try Environment.int(scanThreshold, "PIEUVRE_SCAN_THRESHOLD", flag: "scan-threshold") ?? 50

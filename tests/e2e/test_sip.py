@@ -208,3 +208,56 @@ def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, en
     finally:
         phone.shutdown()
         assert server.stop() == 0
+
+
+def pnp_subscribe(port, mac, source):
+    return (f"SUBSCRIBE sip:{mac}@224.0.1.75 SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{source};branch=z9hG4bK-pnp-{mac}\r\n"
+            "Max-Forwards: 70\r\n"
+            f"From: <sip:{mac}@224.0.1.75>;tag=t-{mac}\r\n"
+            f"To: <sip:{mac}@224.0.1.75>\r\n"
+            f"Call-ID: pnp-{mac}@127.0.0.1\r\n"
+            "CSeq: 1 SUBSCRIBE\r\n"
+            f"Contact: <sip:{mac}@127.0.0.1:{source}>\r\n"
+            'Event: ua-profile;profile-type="device";vendor="Yealink";model="T46G";version="28.83.0.120"\r\n'
+            "Expires: 0\r\nContent-Length: 0\r\n\r\n").encode()
+
+
+def test_plug_and_play_answers_registered_macs_only(data_dir):
+    sip_port = free_udp_port()
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass", "PIEUVRE_PUBLIC_URL": "https://portail.example.fr/"},
+                    args=("--sip-port", str(sip_port), "--sip-pnp", "--sip-pnp-address", "127.0.0.1"))
+    try:
+        base = server.base
+        op = login(base, "admin", "e2e-admin-pass")
+        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
+        reseller = login(base, "expert", "reseller-secret")
+        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
+            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g"})[0] == 201
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.settimeout(2)
+        source = sock.getsockname()[1]
+        # A registered MAC: 200, then a NOTIFY carrying the provisioning URL (answered 200).
+        sock.sendto(pnp_subscribe(sip_port, "001565820b99", source), ("127.0.0.1", sip_port))
+        ok, _ = sock.recvfrom(65535)
+        assert ok.startswith(b"SIP/2.0 200 ") and b"Call-ID: pnp-001565820b99@127.0.0.1" in ok
+        notify, sender = sock.recvfrom(65535)
+        assert notify.startswith(b"NOTIFY sip:001565820b99@127.0.0.1:") and b"Event: ua-profile" in notify
+        assert notify.endswith(b"\r\n\r\nhttps://portail.example.fr/sip-ps/"), notify
+        head = notify.split(b"\r\n\r\n")[0].decode()
+        answer = "SIP/2.0 200 OK\r\n" + "".join(l + "\r\n" for l in head.split("\r\n")[1:] if l.split(":")[0] in ("Via", "From", "To", "Call-ID", "CSeq")) + "Content-Length: 0\r\n\r\n"
+        sock.sendto(answer.encode(), sender)
+        # An unknown MAC: nothing at all.
+        sock.sendto(pnp_subscribe(sip_port, "001565ffffff", source), ("127.0.0.1", sip_port))
+        with pytest.raises(socket.timeout):
+            sock.recvfrom(65535)
+        # Garbage is dropped, and the SIP side still answers afterwards.
+        sock.sendto(b"\x00\xffnot sip at all\r\n\r\n", ("127.0.0.1", sip_port))
+        sock.sendto(pnp_subscribe(sip_port, "001565820b99", source).replace(b"pnp-001565820b99", b"pnp-again"), ("127.0.0.1", sip_port))
+        again, _ = sock.recvfrom(65535)
+        assert again.startswith(b"SIP/2.0 200 ")
+        sock.close()
+    finally:
+        assert server.stop() == 0

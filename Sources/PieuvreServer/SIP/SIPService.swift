@@ -13,6 +13,13 @@ public final class SIPService: Service, Sendable {
     let host: String
     let port: Int
     let logger: Logger
+    /// Answers plug-and-play SUBSCRIBEs (`Event: ua-profile`) with the provisioning URL; nil
+    /// when `--sip-pnp` is off. Set once, before the service runs (it needs the phone files,
+    /// which need this service's notifier).
+    private let pnp = NIOLockedValueBox<PlugAndPlay?>(nil)
+    var plugAndPlay: PlugAndPlay? { pnp.withLockedValue { $0 } }
+
+    func enable(_ plugAndPlay: PlugAndPlay) { pnp.withLockedValue { $0 = plugAndPlay } }
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
     private let pending = NIOLockedValueBox([String: Pending]())
     private let ready = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
@@ -46,10 +53,35 @@ public final class SIPService: Service, Sendable {
             return
         }
         channel.withLockedValue { $0 = bound }
-        logger.notice("pieuvre SIP listening", metadata: ["sip": "\(host):\(bound.localAddress?.port ?? port)"])
+        logger.notice("pieuvre SIP listening", metadata: ["sip": "\(host):\(bound.localAddress?.port ?? port)", "pnp": "\(plugAndPlay != nil)"])
+        // Plug and play: phones on a LAN multicast their SUBSCRIBE to 224.0.1.75:5060.
+        let multicast = plugAndPlay == nil ? nil : await joinPnPGroup()
         try? await gracefulShutdown()
         channel.withLockedValue { $0 = nil }
+        try? await multicast?.close()
         try? await bound.close()
+    }
+
+    /// A listener on the PnP multicast group; answers go out of the main SIP socket. A failure
+    /// (no multicast route, port 5060 taken) is a warning: unicast SUBSCRIBEs are answered still.
+    private func joinPnPGroup() async -> (any Channel)? {
+        guard let plugAndPlay else { return nil }
+        let service = self
+        do {
+            let group = try SocketAddress(ipAddress: "224.0.1.75", port: plugAndPlay.multicastPort)
+            let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SIPHandler(service: service)) }
+                }
+                .bind(host: plugAndPlay.bindAddress, port: plugAndPlay.multicastPort).get()
+            try await (channel as! MulticastChannel).joinGroup(group).get()
+            logger.notice("pieuvre SIP plug and play listening", metadata: ["group": "224.0.1.75:\(plugAndPlay.multicastPort)"])
+            return channel
+        } catch {
+            logger.warning("SIP plug and play: cannot join 224.0.1.75:\(plugAndPlay.multicastPort) (\(String(reflecting: type(of: error)))); SUBSCRIBEs sent to the SIP port are still answered")
+            return nil
+        }
     }
 
     /// The local port (once bound), for Via and Contact.
@@ -112,8 +144,18 @@ public final class SIPService: Service, Sendable {
             perform(actions, branch: branch, on: channel)
             return
         }
-        guard message.method != "ACK", let reply = SIPService.reply(to: message, status: 501, reason: "Not Implemented") else { return }
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: source, data: channel.allocator.buffer(bytes: reply.encoded())), promise: nil)
+        if message.method == "SUBSCRIBE", message.header("Event")?.lowercased().hasPrefix("ua-profile") == true, let plugAndPlay {
+            Task { await plugAndPlay.answer(message, from: source, service: self) }
+            return
+        }
+        guard message.method != "ACK", let answer = SIPService.reply(to: message, status: 501, reason: "Not Implemented") else { return }
+        reply(answer, to: source)
+    }
+
+    /// Sends a response (or any message that needs no transaction) from the SIP socket.
+    func reply(_ message: SIPMessage, to destination: SocketAddress) {
+        guard let channel = channel.withLockedValue({ $0 }) else { return }
+        channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: channel.allocator.buffer(bytes: message.encoded())), promise: nil)
     }
 
     /// A response echoing the request's Via, From, To (with a tag), Call-ID and CSeq.
