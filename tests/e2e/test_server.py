@@ -131,7 +131,7 @@ if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
             try:
                 reseller = login(server.base, "expert", password)
                 status, phones = curl("GET", f"{server.base}/api/v1/customers/10000/phones", token=reseller)
-                assert status == 200 and len(phones) == 10
+                assert status == 200 and len(phones) == 11
                 assert not os.path.exists(os.path.join(data_dir, "pieuvre.sqlite")), "PostgreSQL was used, not the SQLite default"
             finally:
                 assert server.stop() == 0
