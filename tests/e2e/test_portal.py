@@ -224,6 +224,7 @@ def test_administrator_assigns_and_reopens(browser, platform):
     browser.refresh()
     assert "127.0.0.1" in browser.find_element(By.ID, "authenticated-at").text
     assert "served" in browser.find_element(By.ID, "log").text and "window closed" in browser.find_element(By.ID, "log").text
+    assert {e.text for e in browser.find_elements(By.CSS_SELECTOR, "#log td.transport")} == {"http"}
     shot(browser, "change-phone-after-fr")
 
 

@@ -76,7 +76,7 @@ struct AdministratorController {
         let phone = try await store.phone(actor, mac: mac)
         await kit.journal.flush()
         let events = try await store.provisioningLog(actor, mac: phone.mac, limit: 20).map {
-            PhonePage.Event(at: PortalKit.date($0.at), file: $0.file, ip: $0.sourceIP, outcome: $0.outcome.rawValue)
+            PhonePage.Event(at: PortalKit.date($0.at), file: $0.file, ip: $0.sourceIP, outcome: $0.outcome.rawValue, transport: $0.transport)
         }
         var model = PhonePage(
             phone: .init(mac: phone.mac, description: phone.description, sda: phone.sda ?? "", authenticatedIP: phone.authenticatedIP ?? ""),

@@ -11,7 +11,7 @@ enum PortalLanguage: String, Sendable {
 
 enum Labels {
     static let fr: [String: String] = [
-        "notifications": "Notifications", "lamp": "Signal lumineux", "email": "E-mail",
+        "transport": "Transport", "notifications": "Notifications", "lamp": "Signal lumineux", "email": "E-mail",
         "lampTitle": "Notifier la présence d'un nouveau message vocal à l'aide d'un signal lumineux",
         "phoneNumber": "Numéro de téléphone", "allFaxes": "Toutes les fax", "urgentVoicemail": "Message vocal urgent",
         "allVoicemail": "Tous les messages vocaux", "clear": "Vider", "newEntry": "Nouvelle entrée", "cancel": "Annuler",
@@ -72,7 +72,7 @@ enum Labels {
     ]
 
     static let en: [String: String] = [
-        "notifications": "Notifications", "lamp": "Message lamp", "email": "E-mail",
+        "transport": "Transport", "notifications": "Notifications", "lamp": "Message lamp", "email": "E-mail",
         "lampTitle": "Show a new voicemail with the message lamp",
         "phoneNumber": "Phone number", "allFaxes": "All faxes", "urgentVoicemail": "Urgent voicemail",
         "allVoicemail": "All voicemails", "clear": "Clear", "newEntry": "New entry", "cancel": "Cancel",

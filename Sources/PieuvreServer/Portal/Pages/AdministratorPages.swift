@@ -23,6 +23,7 @@ struct PhonePage {
         let file: String
         let ip: String
         let outcome: String
+        let transport: String
     }
     let phone: Phone
     let assigned: Bool

@@ -1,0 +1,15 @@
+import SIPCore
+
+/// libFuzzer target: the SIP parser (every datagram the SIP port receives goes through it).
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    if let message = try? SIPMessage.parse(bytes) {
+        // What parses is written out as a message that parses again, with the same body.
+        let again = try? SIPMessage.parse(message.encoded())
+        precondition(again?.body == message.body)
+        _ = message.topViaBranch
+        _ = message.cseq
+    }
+    return 0
+}
