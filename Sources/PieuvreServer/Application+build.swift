@@ -75,7 +75,13 @@ public struct PhoneSide: Sendable {
         if let port = configuration.sipPort, port != 0 {
             let service = SIPService(host: configuration.host, port: port, logger: logger)
             sip = service
-            notifier = MessageWaitingNotifier(sip: service, store: store, domain: configuration.platformProfile.sipDomain, proxy: configuration.sipProxy, logger: logger)
+            // Phones are told things only when a SIP platform is named: without --sip-domain or
+            // --sip-proxy the NOTIFYs would go to this very host.
+            if configuration.sipDomain != nil || configuration.sipProxy != nil {
+                notifier = MessageWaitingNotifier(sip: service, store: store, domain: configuration.platformProfile.sipDomain, proxy: configuration.sipProxy, logger: logger)
+            } else {
+                logger.notice("SIP: no --sip-domain or --sip-proxy, so no message-waiting or check-sync NOTIFY is sent")
+            }
         }
         let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, logger: logger)
         if let sip, configuration.sipPnP {
