@@ -74,6 +74,17 @@ def login(base, user, password):
     return reply["token"]
 
 
+def seed_customer(base):
+    """The operator (password e2e-admin-pass), reseller "expert" and customer 10000 OPENIP:
+    answers the operator's and the reseller's tokens."""
+    op = login(base, "admin", "e2e-admin-pass")
+    assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
+    reseller = login(base, "expert", "reseller-secret")
+    assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
+        "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+    return op, reseller
+
+
 @pytest.fixture
 def data_dir():
     with tempfile.TemporaryDirectory(prefix="pieuvre-e2e-") as d:

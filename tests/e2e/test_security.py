@@ -4,7 +4,7 @@ import os
 import stat
 import subprocess
 
-from conftest import BIN, Server, curl, fetch, login
+from conftest import BIN, Server, curl, fetch, login, seed_customer
 
 
 def mode(path):
@@ -16,11 +16,7 @@ def test_a_fresh_data_directory_is_private_and_no_secret_is_in_the_database_file
     server = Server(directory, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"})
     try:
         base = server.base
-        op = login(base, "admin", "e2e-admin-pass")
-        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
-        reseller = login(base, "expert", "reseller-secret")
-        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
-            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        op, reseller = seed_customer(base)
         assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={
             "sda": "0970192349", "name": "Salle", "sipPassword": "Sip-Secret-In-Clear-42"})[0] == 201
         assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={
@@ -61,11 +57,7 @@ def test_a_mac_scan_blocks_its_source_only_and_is_alerted(data_dir):
     server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"}, args=("--tftp-port", str(port)))
     try:
         base = server.base
-        op = login(base, "admin", "e2e-admin-pass")
-        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
-        reseller = login(base, "expert", "reseller-secret")
-        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
-            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        op, reseller = seed_customer(base)
         assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920"})[0] == 201
         ua = "Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b"
         # 100 random MACs from 127.0.0.1, in one curl: all answer like closed windows, then 429.
@@ -102,11 +94,7 @@ def test_kill_9_during_an_import_and_under_phone_traffic_leaves_all_or_nothing(d
     import time
     server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"})
     base = server.base
-    op = login(base, "admin", "e2e-admin-pass")
-    assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
-    reseller = login(base, "expert", "reseller-secret")
-    assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
-        "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+    op, reseller = seed_customer(base)
     assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920"})[0] == 201
     csv = "mac,model\n" + "".join(f"00:15:65:{n >> 16 & 255:02X}:{n >> 8 & 255:02X}:{n & 255:02X},yealink-t46g\n" for n in range(1, 8001))
     stop = threading.Event()

@@ -10,7 +10,7 @@ import time
 import pjsua2 as pj
 import pytest
 
-from conftest import Server, curl, login
+from conftest import Server, curl, login, seed_customer
 
 
 def free_udp_port():
@@ -120,11 +120,7 @@ def test_voicemail_lights_and_puts_out_the_lamp_through_kamailio(data_dir, kamai
     try:
         assert wait(endpoint, lambda: phone.registered, 10), "the phone registers with Kamailio"
         base = server.base
-        op = login(base, "admin", "e2e-admin-pass")
-        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
-        reseller = login(base, "expert", "reseller-secret")
-        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
-            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        op, reseller = seed_customer(base)
         for sda in ["0970711005", "0222969569"]:
             assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": sda, "name": sda})[0] == 201
 
@@ -181,11 +177,7 @@ def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, en
     try:
         assert wait(endpoint, lambda: phone.registered, 10)
         base = server.base
-        op = login(base, "admin", "e2e-admin-pass")
-        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
-        reseller = login(base, "expert", "reseller-secret")
-        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
-            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        op, reseller = seed_customer(base)
         assert curl("POST", f"{base}/api/v1/customers/10000/departments", token=reseller, body={"name": "Nantes"})[0] == 201
         assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil", "department": "Nantes"})[0] == 201
         assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
@@ -229,11 +221,7 @@ def test_plug_and_play_answers_registered_macs_only(data_dir):
                     args=("--sip-port", str(sip_port), "--sip-pnp", "--sip-pnp-address", "127.0.0.1"))
     try:
         base = server.base
-        op = login(base, "admin", "e2e-admin-pass")
-        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "Expert", "login": "expert", "password": "reseller-secret"})[0] == 201
-        reseller = login(base, "expert", "reseller-secret")
-        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
-            "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
+        op, reseller = seed_customer(base)
         assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g"})[0] == 201
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         sock.bind(("127.0.0.1", 0))
