@@ -73,18 +73,7 @@ public final class MessageWaitingNotifier: Sendable {
 
     func sendCheckSync(_ number: String) async {
         guard let destination = destination(), let port = sip.localPort else { return }
-        let uri = "sip:\(number)@\(domain)"
-        let request = SIPMessage(start: .request(method: "NOTIFY", uri: uri), headers: [
-            ("Via", "SIP/2.0/UDP \(domain):\(port);branch=z9hG4bK-\(Self.random());rport"),
-            ("Max-Forwards", "70"),
-            ("From", "<sip:provisioning@\(domain)>;tag=\(Self.random())"),
-            ("To", "<\(uri)>"),
-            ("Call-ID", "\(Self.random())@pieuvre"),
-            ("CSeq", "1 NOTIFY"),
-            ("Event", "check-sync;reboot=false"),
-            ("Subscription-State", "terminated;reason=noresource"),
-            ("Contact", "<sip:provisioning@\(domain):\(port)>"),
-        ])
+        let request = notify(number, from: "provisioning", event: "check-sync;reboot=false", state: "terminated;reason=noresource", localPort: port)
         // Soft phones often never answer a check-sync: no retry, the timeout is only logged.
         let status = await sip.send(request, to: destination)
         logger.info("check-sync NOTIFY", metadata: ["number": "\(number)", "status": "\(status.map(String.init) ?? "timeout")"])
@@ -115,20 +104,26 @@ public final class MessageWaitingNotifier: Sendable {
     }
 
     func request(to number: String, summary: MessageSummary, localPort: Int) -> SIPMessage {
-        let branch = "z9hG4bK-" + Self.random()
+        notify(number, from: "voicemail", event: "message-summary", state: "active", localPort: localPort,
+               contentType: MessageSummary.contentType, body: Array(summary.body.utf8))
+    }
+
+    /// An out-of-dialog NOTIFY to a number, as both the lamp and check-sync send it.
+    func notify(_ number: String, from user: String, event: String, state: String, localPort: Int, contentType: String? = nil, body: [UInt8] = []) -> SIPMessage {
         let uri = "sip:\(number)@\(domain)"
-        return SIPMessage(start: .request(method: "NOTIFY", uri: uri), headers: [
-            ("Via", "SIP/2.0/UDP \(domain):\(localPort);branch=\(branch);rport"),
+        var headers: [(name: String, value: String)] = [
+            ("Via", "SIP/2.0/UDP \(domain):\(localPort);branch=z9hG4bK-\(Self.random());rport"),
             ("Max-Forwards", "70"),
-            ("From", "<sip:voicemail@\(domain)>;tag=\(Self.random())"),
+            ("From", "<sip:\(user)@\(domain)>;tag=\(Self.random())"),
             ("To", "<\(uri)>"),
             ("Call-ID", "\(Self.random())@pieuvre"),
             ("CSeq", "1 NOTIFY"),
-            ("Event", "message-summary"),
-            ("Subscription-State", "active"),
-            ("Contact", "<sip:voicemail@\(domain):\(localPort)>"),
-            ("Content-Type", MessageSummary.contentType),
-        ], body: Array(summary.body.utf8))
+            ("Event", event),
+            ("Subscription-State", state),
+            ("Contact", "<sip:\(user)@\(domain):\(localPort)>"),
+        ]
+        if let contentType { headers.append(("Content-Type", contentType)) }
+        return SIPMessage(start: .request(method: "NOTIFY", uri: uri), headers: headers, body: body)
     }
 
     /// The next hop: the outbound proxy when one is set, else the SIP domain on 5060.
