@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-kit", from: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Domain types and rules. No I/O, no dependency: everything else stands on it.
@@ -28,6 +29,8 @@ let package = Package(
         .target(name: "TFTPServer"),
         // SIP messages (parser, builder, RFC 3842 bodies) and client transactions: no I/O.
         .target(name: "SIPCore"),
+        // SMTP's client conversation and the rendering of a plain-text e-mail: no I/O.
+        .target(name: "MailCore"),
         // Persistence and the operations that change records (with their audit trail).
         .target(
             name: "PieuvreStore",
@@ -45,8 +48,9 @@ let package = Package(
         .target(
             name: "PieuvreServer",
             dependencies: [
-                "PieuvreCore", "PhoneCatalog", "PieuvreStore", "TFTPServer", "SIPCore",
+                "PieuvreCore", "PhoneCatalog", "PieuvreStore", "TFTPServer", "SIPCore", "MailCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -57,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "pieuvre",
             dependencies: [
-                "PieuvreServer", "PieuvreStore", "PieuvreCore",
+                "PieuvreServer", "PieuvreStore", "PieuvreCore", "MailCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -66,6 +70,7 @@ let package = Package(
         .testTarget(name: "PhoneCatalogTests", dependencies: ["PhoneCatalog"], exclude: ["Golden"]),
         .testTarget(name: "TFTPServerTests", dependencies: ["TFTPServer"]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
+        .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
         .testTarget(
             name: "PieuvreServerTests",
             dependencies: [

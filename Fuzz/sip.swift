@@ -16,6 +16,13 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         _ = message.topViaBranch
         _ = message.cseq
+        // A SUBSCRIBE that came through the proxy: accepted or refused, never a trap.
+        if var dialog = try? Subscription(accepting: message, localTag: "t", now: 0) {
+            _ = dialog.accept(message, contact: "sip:v@h", now: 0)
+            _ = dialog.notify(via: "h:1", branch: "b", contact: "sip:v@h", now: 1, contentType: "x/y", body: [])
+            _ = SIPHeaders.user(of: dialog.resource)
+        }
+        _ = message.headerValues("Record-Route")
     }
     return 0
 }

@@ -29,6 +29,10 @@ public enum ProvisioningOutcome: String, Sendable, Codable, CaseIterable {
     case throttled
     /// A window's first fetch from outside the customer's allowed networks.
     case outsideNetworks = "outside networks"
+    /// SIP (transport `sip`): a message Pieuvre sent was answered 2xx, refused, or not answered.
+    case delivered
+    case refused
+    case unanswered = "no answer"
 }
 
 /// The seed's rule: inside the window a phone known by its MAC alone gets its configuration;

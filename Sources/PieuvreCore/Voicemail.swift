@@ -63,10 +63,14 @@ public struct LampRule: Sendable, Equatable, Codable {
 
     /// Whether an unread message of the mailbox lights this rule's lamp.
     public func lights(_ message: VoicemailMessage) -> Bool {
-        guard message.unread else { return false }
+        message.unread && Self.selects(faxes: faxes, urgent: urgent, allVoicemail: allVoicemail, message)
+    }
+
+    /// The seed's three columns, as the lamp and the e-mail tab both read them.
+    public static func selects(faxes: Bool, urgent: Bool, allVoicemail: Bool, _ message: VoicemailMessage) -> Bool {
         switch message.messageClass {
-        case .fax: return faxes
-        case .voice: return allVoicemail || (urgent && message.urgent)
+        case .fax: faxes
+        case .voice: allVoicemail || (urgent && message.urgent)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTLS
 import Logging
+import MailCore
 import NIOCore
 import NIOSSL
 import PhoneCatalog
@@ -36,6 +37,10 @@ public struct ServerConfiguration: Sendable {
     /// Answer plug-and-play SUBSCRIBEs (ua-profile), and join 224.0.1.75 on this address.
     public var sipPnP = false
     public var sipPnPAddress = "0.0.0.0"
+    /// Where notification e-mails go (nil: no e-mail is queued, and the portal's tab says so),
+    /// and the address they come from.
+    public var smtp: SMTPEndpoint?
+    public var mailFrom = "pieuvre@localhost"
 
     public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil, tftpPort: Int? = nil) {
         self.tftpPort = tftpPort
@@ -65,6 +70,8 @@ public struct PhoneSide: Sendable {
     /// SIP (message-waiting lamps), when a SIP port is configured.
     let sip: SIPService?
     let notifier: MessageWaitingNotifier?
+    /// Notification e-mails, when an SMTP server is configured.
+    let mail: MailOutbox?
 
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
         let journal = ProvisioningJournal(store: store, logger: logger)
@@ -78,7 +85,9 @@ public struct PhoneSide: Sendable {
             // Phones are told things only when a SIP platform is named: without --sip-domain or
             // --sip-proxy the NOTIFYs would go to this very host.
             if configuration.sipDomain != nil || configuration.sipProxy != nil {
-                notifier = MessageWaitingNotifier(sip: service, store: store, domain: configuration.platformProfile.sipDomain, proxy: configuration.sipProxy, logger: logger)
+                let mwi = MessageWaitingNotifier(sip: service, store: store, journal: journal, domain: configuration.platformProfile.sipDomain, proxy: configuration.sipProxy, logger: logger)
+                service.enable(mwi)
+                notifier = mwi
             } else {
                 logger.notice("SIP: no --sip-domain or --sip-proxy, so no message-waiting or check-sync NOTIFY is sent")
             }
@@ -88,8 +97,9 @@ public struct PhoneSide: Sendable {
             sip.enable(PlugAndPlay(files: files, provisioningURL: configuration.platformProfile.provisioningURL, bindAddress: configuration.sipPnPAddress, logger: logger))
         }
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
-        let portal = try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, notifier: notifier, logger: logger)
-        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier)
+        let mail = configuration.smtp.map { MailOutbox(endpoint: $0, sender: configuration.mailFrom, store: store, logger: logger) }
+        let portal = try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, notifier: notifier, mail: mail, logger: logger)
+        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier, mail: mail)
     }
 }
 
@@ -112,7 +122,7 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     PhonesController(store: store, notifier: phones.notifier).addRoutes(to: api)
     SettingsController(store: store, notifier: phones.notifier).addRoutes(to: api)
     ContactsController(store: store).addRoutes(to: api)
-    VoicemailController(store: store, notifier: phones.notifier).addRoutes(to: api)
+    VoicemailController(store: store, notifier: phones.notifier, mail: phones.mail).addRoutes(to: api)
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
     router.get("health") { _, _ in "ok\n" }
@@ -152,6 +162,7 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
             logger: logger))
     }
     if let sip = phones.sip { listeners.append(sip) }
+    if let mail = phones.mail { listeners.append(mail) }
     if let tftpPort = configuration.tftpPort, tftpPort != 0 {
         listeners.append(TFTPService(host: configuration.host, port: tftpPort, files: phones.files, maxTransfers: configuration.tftpMaxTransfers, maxPerSource: configuration.tftpMaxPerSource, logger: logger))
     }

@@ -71,6 +71,7 @@ public final class Storage: Sendable {
         migrations.add(AddUserSide())
         migrations.add(AddLogScope())
         migrations.add(AddVoicemail())
+        migrations.add(AddMailOutbox())
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: pinnedLoop ?? eventLoopGroup.any())
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()

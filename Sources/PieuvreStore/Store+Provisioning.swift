@@ -216,6 +216,7 @@ extension Store {
         let cutoff = clock.now.addingTimeInterval(-Double(days) * 86_400)
         try await ProvisioningEvent.query(on: db).filter(\.$at < cutoff).delete()
         try await storage.sql.raw("DELETE FROM alerts WHERE at < \(bind: cutoff)").run()
+        try await pruneOutbox(before: cutoff)
     }
 
     public func provisioningLog(_ actor: Actor, reference: String, limit: Int) async throws -> [ProvisioningLogEntry] {

@@ -54,3 +54,23 @@ extension Store {
         return Set(try await sql.raw(query).all().map { try $0.decode(column: "sda", as: String.self) })
     }
 }
+
+/// A phone a SIP message concerns, for its provisioning log.
+public struct PhoneOnLine: Sendable, Equatable {
+    public let phoneID: UUID
+    public let customerID: UUID
+    public let mac: MACAddress
+}
+
+extension Store {
+    /// The phones on a number (a line has a handful; at most 50 are named).
+    public func phones(onNumber sda: String) async throws -> [PhoneOnLine] {
+        try await storage.sql.raw("""
+            SELECT p.id AS id, p.customer_id AS customer, p.mac AS mac FROM phones p JOIN lines l ON l.id = p.line_id
+            WHERE l.sda = \(bind: sda) ORDER BY p.mac LIMIT 50
+            """).all().compactMap { row in
+            guard let mac = try? MACAddress(parsing: try row.decode(column: "mac", as: String.self)) else { return nil }
+            return PhoneOnLine(phoneID: try row.decode(column: "id", as: UUID.self), customerID: try row.decode(column: "customer", as: UUID.self), mac: mac)
+        }
+    }
+}

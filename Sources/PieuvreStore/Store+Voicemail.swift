@@ -38,12 +38,15 @@ public struct EmailRule: Codable, Sendable, Equatable {
     public let urgent: Bool
     public let allVoicemail: Bool
     public let attach: Bool
-    public init(address: String, faxes: Bool, urgent: Bool, allVoicemail: Bool, attach: Bool) {
+    /// The language of the mails (the line's user's: the portal sets it to the page's).
+    public let language: VoicemailMail.Language
+    public init(address: String, faxes: Bool, urgent: Bool, allVoicemail: Bool, attach: Bool, language: VoicemailMail.Language = .fr) {
         self.address = address
         self.faxes = faxes
         self.urgent = urgent
         self.allVoicemail = allVoicemail
         self.attach = attach
+        self.language = language
     }
 }
 
@@ -52,7 +55,9 @@ extension Store {
 
     /// Applies one report. A repeated report changes nothing (a message deposited twice is one
     /// message; read twice is read). Answers the mailbox's counters and whether they moved.
-    public func recordVoicemailEvent(_ actor: Actor, sda: String, _ report: VoicemailReport) async throws -> (counters: VoicemailCounters, changed: Bool) {
+    /// A new deposit that the line's e-mail rule selects queues one e-mail when `queueMail` (an
+    /// SMTP server is configured), in the same transaction.
+    public func recordVoicemailEvent(_ actor: Actor, sda: String, _ report: VoicemailReport, queueMail: Bool = false) async throws -> (counters: VoicemailCounters, changed: Bool) {
         try actor.require([.operator], to: "report voicemail events")
         let messageID = try FieldRules.text(report.messageID, field: "messageId", max: 128)
         let from = try report.from.map { f throws(DomainError) in try FieldRules.optionalText(f, field: "from", max: 64) }
@@ -62,11 +67,19 @@ extension Store {
         let sql = storage.sql
         switch report.event {
         case .deposited:
-            try await sql.raw("""
-                INSERT INTO voicemail_messages (id, line_id, message_id, class, urgent, caller, unread, at)
-                VALUES (\(bind: UUID()), \(bind: lineID), \(bind: messageID), \(bind: report.messageClass.rawValue), \(bind: report.urgent), \(bind: from), \(bind: true), \(bind: clock.now))
-                ON CONFLICT (line_id, message_id) DO NOTHING
-                """).run()
+            // Not `transaction(_:)`: a mailbox is no phone's configuration, so no cache is dropped.
+            try await db.transaction { db in
+                let sql = db as! any SQLDatabase
+                let inserted = try await sql.raw("""
+                    INSERT INTO voicemail_messages (id, line_id, message_id, class, urgent, caller, unread, at)
+                    VALUES (\(bind: UUID()), \(bind: lineID), \(bind: messageID), \(bind: report.messageClass.rawValue), \(bind: report.urgent), \(bind: from), \(bind: true), \(bind: self.clock.now))
+                    ON CONFLICT (line_id, message_id) DO NOTHING RETURNING id
+                    """).first()
+                // A repeated deposit sends no second mail.
+                if inserted != nil, queueMail {
+                    try await self.queueVoicemailMail(db, line: line, report: VoicemailReport(event: report.event, messageID: messageID, messageClass: report.messageClass, urgent: report.urgent, from: from))
+                }
+            }
         case .read, .unread:
             try await sql.raw("UPDATE voicemail_messages SET unread = \(bind: report.event == .unread) WHERE line_id = \(bind: lineID) AND message_id = \(bind: messageID)").run()
         case .deleted:
@@ -164,10 +177,11 @@ extension Store {
 
     public func emailRule(_ actor: Actor, sda: String) async throws -> EmailRule? {
         let line = try await visibleLine(actor, sda, on: db)
-        guard let row = try await storage.sql.raw("SELECT address, faxes, urgent, all_voicemail, attach FROM email_rules WHERE line_id = \(bind: line.id!)").first() else { return nil }
+        guard let row = try await storage.sql.raw("SELECT address, faxes, urgent, all_voicemail, attach, language FROM email_rules WHERE line_id = \(bind: line.id!)").first() else { return nil }
         return EmailRule(address: try row.decode(column: "address", as: String.self), faxes: try row.decode(column: "faxes", as: Bool.self),
                          urgent: try row.decode(column: "urgent", as: Bool.self), allVoicemail: try row.decode(column: "all_voicemail", as: Bool.self),
-                         attach: try row.decode(column: "attach", as: Bool.self))
+                         attach: try row.decode(column: "attach", as: Bool.self),
+                         language: VoicemailMail.Language(rawValue: (try? row.decode(column: "language", as: String?.self)) ?? "fr") ?? .fr)
     }
 
     /// Sets (or, with nil, removes) the line's e-mail rule; the address must look like one.
@@ -177,7 +191,9 @@ extension Store {
         if let rule {
             let address = rule.address.trimmingWhitespace()
             let parts = address.split(separator: "@", omittingEmptySubsequences: false)
-            guard address.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !address.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" }) else {
+            // What SMTP and a To: header take as is: nothing that could add a header or a recipient.
+            let allowed = address.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && !"<>()[]\\,;:\"".unicodeScalars.contains($0) }
+            guard address.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), allowed else {
                 throw DomainError.invalid(field: "address", value: rule.address, reason: "is not an e-mail address")
             }
         }
@@ -187,8 +203,8 @@ extension Store {
             try await sql.raw("DELETE FROM email_rules WHERE line_id = \(bind: line.id!)").run()
             if let rule {
                 try await sql.raw("""
-                    INSERT INTO email_rules (line_id, address, faxes, urgent, all_voicemail, attach)
-                    VALUES (\(bind: line.id!), \(bind: rule.address.trimmingWhitespace()), \(bind: rule.faxes), \(bind: rule.urgent), \(bind: rule.allVoicemail), \(bind: rule.attach))
+                    INSERT INTO email_rules (line_id, address, faxes, urgent, all_voicemail, attach, language)
+                    VALUES (\(bind: line.id!), \(bind: rule.address.trimmingWhitespace()), \(bind: rule.faxes), \(bind: rule.urgent), \(bind: rule.allVoicemail), \(bind: rule.attach), \(bind: rule.language.rawValue))
                     """).run()
             }
             try await audit(db, actor, "notifications.email", "line", line.sda, before: before, after: rule)

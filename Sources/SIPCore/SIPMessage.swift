@@ -87,3 +87,7 @@ public enum SIPHeaders {
         return compact[lower] ?? lower
     }
 }
+
+extension String {
+    var trimmingSpaces: String { String(Substring(self).trimmingSpaces) }
+}

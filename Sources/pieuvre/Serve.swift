@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MailCore
 import Hummingbird
 import PieuvreCore
 import PieuvreServer
@@ -56,6 +57,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Address the plug-and-play listener binds and joins 224.0.1.75 on. Env: PIEUVRE_SIP_PNP_ADDRESS (default 0.0.0.0).")
     var sipPnpAddress: String?
 
+    @Option(name: .long, help: "SMTP server for notification e-mails: smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://… (TLS from the start). Env: PIEUVRE_SMTP_URL (default: none, no e-mail is sent).")
+    var smtpUrl: String?
+
+    @Option(name: .long, help: "Sender address of notification e-mails. Env: PIEUVRE_MAIL_FROM (default pieuvre@<public URL's host>).")
+    var mailFrom: String?
+
     @Option(name: .long, help: "Days the provisioning log keeps its entries (pruned hourly). Env: PIEUVRE_LOG_RETENTION_DAYS (default 90).")
     var logRetentionDays: Int?
 
@@ -69,17 +76,6 @@ struct Serve: AsyncParsableCommand {
         let logger = common.logger("pieuvre")
         let port = try Environment.int(httpPort, "PIEUVRE_HTTP_PORT", flag: "http-port") ?? 8080
         guard (0...65535).contains(port) else { throw ValidationError("--http-port must be between 0 and 65535, not \(port)") }
-        let store = try await common.openStore(logger: logger)
-        let bootstrap = try await store.bootstrapOperator(password: Environment.value(adminPassword, "PIEUVRE_ADMIN_PASSWORD"))
-        if bootstrap.created {
-            if let generated = bootstrap.generatedPassword {
-                // Printed once on the terminal, not logged: logs are kept and shipped.
-                // Written unbuffered so it shows before the server's first log line, even in a pipe.
-                FileHandle.standardOutput.write(Data("Created the operator account: login 'admin', password '\(generated)'. It is shown only this once.\n".utf8))
-            } else {
-                logger.notice("created the operator account 'admin' with the password from PIEUVRE_ADMIN_PASSWORD")
-            }
-        }
         let certificate = Environment.value(tlsCert, "PIEUVRE_TLS_CERT")
         let key = Environment.value(tlsKey, "PIEUVRE_TLS_KEY")
         guard (certificate == nil) == (key == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -111,7 +107,38 @@ struct Serve: AsyncParsableCommand {
             guard let cidr = CIDR(String(text)) else { throw ValidationError("--scan-exempt: '\(text)' is not a CIDR like 192.0.2.0/24") }
             return cidr
         }
-        let services = try await buildServices(configuration: configuration, store: store, logger: logger)
+        if let url = Environment.value(smtpUrl, "PIEUVRE_SMTP_URL") {
+            do {
+                configuration.smtp = try SMTPEndpoint(parsing: url)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+        let host = URL(string: configuration.platformProfile.provisioningURL)?.host ?? "localhost"
+        configuration.mailFrom = Environment.value(mailFrom, "PIEUVRE_MAIL_FROM") ?? "pieuvre@\(host)"
+        guard MailMessage.isAddress(configuration.mailFrom) || configuration.mailFrom.hasSuffix("@localhost") else {
+            throw ValidationError("--mail-from '\(configuration.mailFrom)' is not an e-mail address")
+        }
+        // The store opens once every option is known good: a refusal leaves no pool open.
+        let store = try await common.openStore(logger: logger)
+        let bootstrap = try await store.bootstrapOperator(password: Environment.value(adminPassword, "PIEUVRE_ADMIN_PASSWORD"))
+        if bootstrap.created {
+            if let generated = bootstrap.generatedPassword {
+                // Printed once on the terminal, not logged: logs are kept and shipped.
+                // Written unbuffered so it shows before the server's first log line, even in a pipe.
+                FileHandle.standardOutput.write(Data("Created the operator account: login 'admin', password '\(generated)'. It is shown only this once.\n".utf8))
+            } else {
+                logger.notice("created the operator account 'admin' with the password from PIEUVRE_ADMIN_PASSWORD")
+            }
+        }
+        let services: [any Service]
+        do {
+            services = try await buildServices(configuration: configuration, store: store, logger: logger)
+        } catch {
+            // A certificate that does not load, say: close the pool, then say why.
+            await store.storage.shutdown()
+            throw error
+        }
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MailCore
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -36,7 +37,7 @@ struct TestPlatform {
     let client: any TestClientProtocol
     let phones: PhoneSide
 
-    static func run(_ database: TestDatabase, _ body: @escaping @Sendable (TestPlatform) async throws -> Void) async throws {
+    static func run(_ database: TestDatabase, smtp: String? = nil, _ body: @escaping @Sendable (TestPlatform) async throws -> Void) async throws {
         let logger: Logger = {
             var logger = Logger(label: "pieuvre-test")
             logger.logLevel = .warning
@@ -70,7 +71,9 @@ struct TestPlatform {
             try await storage.migrate()
             try await store.sealSecretsAtRest()
             _ = try await store.bootstrapOperator(password: operatorPassword)
-            let configuration = ServerConfiguration(publicURL: "https://portail.metacentrex.fr/", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060")
+            var configuration = ServerConfiguration(publicURL: "https://portail.metacentrex.fr/", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060")
+            // The outbox fills; its sender is not run here (the end-to-end test sends for real).
+            configuration.smtp = try smtp.map { try SMTPEndpoint(parsing: $0) }
             let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
             let app = Application(router: buildRouter(store: store, phones: phones), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             try await app.test(.live) { client in

@@ -101,3 +101,7 @@ def fetch(url, user_agent, credentials=None, cacert=None):
     result = subprocess.run(cmd, capture_output=True, text=True, check=True)
     text, _, status = result.stdout.rpartition("\n")
     return int(status), text
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "subscribed: the SIP phone takes message-summary only in a SUBSCRIBE dialog")

@@ -19,12 +19,15 @@ def free_udp_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def kamailio(data_dir):
+def start_kamailio(data_dir, notifier_port=None):
+    """Kamailio on loopback; with `notifier_port`, SUBSCRIBEs for message-summary go to Pieuvre
+    there (the voicemail server's role), as an operator routes them."""
     port = free_udp_port()
     run = os.path.join(data_dir, "kamailio")
     os.makedirs(run)
     config = open(os.path.join(os.path.dirname(__file__), "kamailio.cfg")).read().replace("@PORT@", str(port)).replace("@RUN@", run)
+    if notifier_port:
+        config = config.replace("#!KAMAILIO\n", f'#!KAMAILIO\n#!define MWI_NOTIFIER "sip:127.0.0.1:{notifier_port}"\n', 1)
     path = os.path.join(run, "kamailio.cfg")
     open(path, "w").write(config)
     binary = shutil.which("kamailio") or "/usr/sbin/kamailio"
@@ -32,12 +35,22 @@ def kamailio(data_dir):
                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, "kamailio.log"), "w"))
     time.sleep(1.0)
     assert proc.poll() is None, open(os.path.join(run, "kamailio.log")).read()[-2000:]
-    yield port
+    return port, proc
+
+
+def stop_kamailio(proc):
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture
+def kamailio(data_dir):
+    port, proc = start_kamailio(data_dir)
+    yield port
+    stop_kamailio(proc)
 
 
 class Phone(pj.Account):
@@ -73,13 +86,14 @@ class LogTap(pj.LogWriter):
 
 
 @pytest.fixture
-def endpoint():
+def endpoint(request):
     ep = pj.Endpoint()
     ep.libCreate()
     config = pj.EpConfig()
     config.uaConfig.threadCnt = 0
     config.uaConfig.mainThreadOnly = True
-    config.uaConfig.mwiUnsolicitedEnabled = True
+    # A phone that subscribes takes only what comes in its dialog.
+    config.uaConfig.mwiUnsolicitedEnabled = request.node.get_closest_marker("subscribed") is None
     # The writer receives what the console would (so the console level sets what it sees).
     config.logConfig.consoleLevel = 5
     config.logConfig.level = 5
@@ -249,3 +263,74 @@ def test_plug_and_play_answers_registered_macs_only(data_dir):
         sock.close()
     finally:
         assert server.stop() == 0
+
+
+@pytest.mark.subscribed
+def test_a_subscribed_phone_gets_its_lamp_in_the_dialog(data_dir, endpoint):
+    """Phones configured to subscribe: Kamailio routes their SUBSCRIBE message-summary to
+    Pieuvre, which answers 200 and keeps them told in that dialog. Every SIP message is in the
+    provisioning log of the phone it concerns; a SUBSCRIBE that does not come through the
+    operator's proxy is refused."""
+    sip_port = free_udp_port()
+    kamailio_port, kamailio_proc = start_kamailio(data_dir, notifier_port=sip_port)
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
+                    args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio_port}"))
+    phone = None
+    try:
+        base = server.base
+        op, reseller = seed_customer(base)
+        for sda in ["0970711005", "0222969569"]:
+            assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": sda, "name": sda})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
+        assert curl("PUT", f"{base}/api/v1/lines/0970711005/notifications/lamp", token=reseller, body=[{"number": "0222969569", "allVoicemail": True}])[0] == 200
+
+        account = pj.AccountConfig()
+        account.idUri = "sip:0222969569@127.0.0.1"
+        account.regConfig.registrarUri = f"sip:127.0.0.1:{kamailio_port}"
+        account.sipConfig.proxies.append(f"sip:127.0.0.1:{kamailio_port};lr")
+        account.mwiConfig.enabled = True
+        phone = Phone()
+        phone.create(account)
+        assert wait(endpoint, lambda: phone.registered, 10)
+        # The subscription's first NOTIFY: nothing waits.
+        assert wait(endpoint, lambda: len(phone.summaries) >= 1, 15), "the SUBSCRIBE is answered with a NOTIFY in its dialog"
+        assert "Messages-Waiting: no" in phone.summaries[-1]
+        status, _ = curl("POST", f"{base}/api/v1/lines/0970711005/voicemail/events", token=op, body={"event": "deposited", "messageId": "m1", "class": "voice"})
+        assert status == 200
+        count = len(phone.summaries)
+        assert wait(endpoint, lambda: len(phone.summaries) > count, 15)
+        assert "Messages-Waiting: yes" in phone.summaries[-1] and "Voice-Message: 1/0 (0/0)" in phone.summaries[-1]
+
+        # Straight to Pieuvre, not through the proxy: refused (anyone could read any mailbox).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sock.bind(("127.0.0.2", 0))
+        sock.settimeout(3)
+        source = sock.getsockname()[1]
+        forged = ("SUBSCRIBE sip:0222969569@127.0.0.1 SIP/2.0\r\n"
+                  f"Via: SIP/2.0/UDP 127.0.0.2:{source};branch=z9hG4bK-forged\r\n"
+                  "From: <sip:0222969569@127.0.0.1>;tag=x\r\nTo: <sip:0222969569@127.0.0.1>\r\n"
+                  "Call-ID: forged@127.0.0.2\r\nCSeq: 1 SUBSCRIBE\r\n"
+                  f"Contact: <sip:spy@127.0.0.2:{source}>\r\nEvent: message-summary\r\nContent-Length: 0\r\n\r\n")
+        sock.sendto(forged.encode(), ("127.0.0.1", sip_port))
+        answer, _ = sock.recvfrom(65535)
+        assert answer.startswith(b"SIP/2.0 403 "), answer
+        with pytest.raises(socket.timeout):
+            sock.recvfrom(65535)  # and no NOTIFY follows
+        sock.close()
+
+        # The phone's provisioning log has the SIP side of it.
+        time.sleep(1)
+        status, events = curl("GET", f"{base}/api/v1/phones/001565820B99/events", token=reseller)
+        assert status == 200, events
+        items = events["items"] if isinstance(events, dict) else events
+        sip = [e for e in items if e.get("transport") == "sip"]
+        files = [e["file"] for e in sip]
+        assert "SUBSCRIBE message-summary → 200" in files, files
+        assert any(f.startswith("NOTIFY message-summary (yes) → 200") for f in files), files
+        assert all(e["outcome"] in ("delivered", "refused", "no answer") for e in sip)
+    finally:
+        if phone:
+            phone.shutdown()
+        assert server.stop() == 0
+        stop_kamailio(kamailio_proc)
+    assert "message-waiting NOTIFY in dialog" in "".join(server.output)

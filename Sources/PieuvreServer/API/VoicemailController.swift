@@ -9,6 +9,8 @@ struct VoicemailController {
     let store: Store
     /// Tells the lamps a change concerns (nil when SIP is off).
     let notifier: MessageWaitingNotifier?
+    /// Notification e-mails (nil when no SMTP server is configured: nothing is queued).
+    let mail: MailOutbox?
 
     func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
         group.post("lines/:sda/voicemail/events", use: event)
@@ -34,7 +36,7 @@ struct VoicemailController {
         }
         let report = VoicemailReport(event: event, messageID: messageID, messageClass: messageClass, urgent: try body.bool("urgent") ?? false, from: try body.string("from"))
         let sda = try context.parameters.require("sda")
-        let result = try await store.recordVoicemailEvent(actor, sda: sda, report)
+        let result = try await store.recordVoicemailEvent(actor, sda: sda, report, queueMail: mail != nil)
         if result.changed { notifier?.mailboxChanged(sda) }
         return try JSONResponse.make(result.counters)
     }
@@ -76,13 +78,18 @@ struct VoicemailController {
         return try JSONResponse.make(rule ?? EmailRule(address: "", faxes: false, urgent: false, allVoicemail: false, attach: false))
     }
 
-    /// `{"address", "faxes", "urgent", "allVoicemail", "attach"}`; an empty address removes the rule.
+    /// `{"address", "faxes", "urgent", "allVoicemail", "attach", "language"}`; an empty address
+    /// removes the rule. `language` (`fr` or `en`, default `fr`) is the mails'.
     @Sendable func setEmailRule(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let body = try await JSONBody.read(request, context: context, allowed: ["address", "faxes", "urgent", "allVoicemail", "attach"])
+        let body = try await JSONBody.read(request, context: context, allowed: ["address", "faxes", "urgent", "allVoicemail", "attach", "language"])
         let address = try body.string("address") ?? ""
+        let languageText = try body.string("language") ?? "fr"
+        guard let language = VoicemailMail.Language(rawValue: languageText) else {
+            throw DomainError.invalid(field: "language", value: languageText, reason: "is not one of: fr, en")
+        }
         let rule = address.isEmpty ? nil : EmailRule(address: address, faxes: try body.bool("faxes") ?? false, urgent: try body.bool("urgent") ?? false,
-                                                     allVoicemail: try body.bool("allVoicemail") ?? false, attach: try body.bool("attach") ?? false)
+                                                     allVoicemail: try body.bool("allVoicemail") ?? false, attach: try body.bool("attach") ?? false, language: language)
         let saved = try await store.setEmailRule(actor, sda: try context.parameters.require("sda"), rule)
         return try JSONResponse.make(saved ?? EmailRule(address: "", faxes: false, urgent: false, allVoicemail: false, attach: false))
     }

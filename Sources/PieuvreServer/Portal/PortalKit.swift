@@ -22,6 +22,8 @@ struct PortalKit: Sendable {
     let secureCookies: Bool
     /// Tells phones over SIP that their files changed (nil when SIP is off).
     let notifier: MessageWaitingNotifier?
+    /// Set when notification e-mails can be sent (the E-mail tab says so otherwise).
+    let mail: MailOutbox?
     let logger: Logger
 
     /// After a change to a settings layer: phones under it fetch their files now.
@@ -40,8 +42,9 @@ struct PortalKit: Sendable {
     /// for more than a day either.
     static let browserSessionLifetime: TimeInterval = 12 * 3600
 
-    init(store: Store, journal: ProvisioningJournal, csrfKey: String, secureCookies: Bool, notifier: MessageWaitingNotifier? = nil, logger: Logger) async throws {
+    init(store: Store, journal: ProvisioningJournal, csrfKey: String, secureCookies: Bool, notifier: MessageWaitingNotifier? = nil, mail: MailOutbox? = nil, logger: Logger) async throws {
         self.notifier = notifier
+        self.mail = mail
         self.store = store
         self.journal = journal
         self.library = try await Self.templates()

@@ -135,7 +135,7 @@ struct UserPortalController {
         let stored = try await store.lampRules(actor, sda: actor.login)
         let email = try await store.emailRule(actor, sda: actor.login) ?? EmailRule(address: "", faxes: false, urgent: false, allVoicemail: false, attach: false)
         let page = NotificationsPage(tabs: UserTabs(settings: true), lampTab: !emailTab, emailTab: emailTab, rows: NotificationsPage.rows(rows ?? stored),
-                                     email: email, smtpConfigured: false, message: message, error: error)
+                                     email: email, smtpConfigured: kit.mail != nil, message: message, error: error)
         return kit.render(.notifications, page, request, status: status, actor: actor)
     }
 
@@ -172,7 +172,9 @@ struct UserPortalController {
     @Sendable func saveEmailRule(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.form(request, roles: Self.roles) { actor, form in
             let address = (form["address"] ?? "").trimmingCharacters(in: .whitespaces)
-            let rule = address.isEmpty ? nil : EmailRule(address: address, faxes: form.checked("faxes"), urgent: form.checked("urgent"), allVoicemail: form.checked("allVoicemail"), attach: form.checked("attach"))
+            // The mails speak the language the user reads the portal in.
+            let language: VoicemailMail.Language = kit.language(request) == .en ? .en : .fr
+            let rule = address.isEmpty ? nil : EmailRule(address: address, faxes: form.checked("faxes"), urgent: form.checked("urgent"), allVoicemail: form.checked("allVoicemail"), attach: form.checked("attach"), language: language)
             _ = try await store.setEmailRule(actor, sda: actor.login, rule)
             return try await notificationsPage(request, actor, rows: nil, emailTab: true, message: kit.language(request).text("saved"))
         } invalid: { actor, _, error in

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import PieuvreCore
+import PieuvreStore
 import SIPCore
 
 /// SIP plug and play: a Yealink or snom phone booting on a LAN multicasts `SUBSCRIBE` with
@@ -62,6 +63,10 @@ public final class PlugAndPlay: Sendable {
             ("Content-Type", "application/url"),
         ], body: Array(provisioningURL.utf8))
         let status = await service.send(notify, to: source)
+        let outcome: ProvisioningOutcome = status == nil ? .unanswered : (200..<300).contains(status!) ? .delivered : .refused
+        files.journal.record(ProvisioningLogEntry(at: Date(), mac: mac, file: "SUBSCRIBE ua-profile, NOTIFY provisioning URL" + (status.map { " → \($0)" } ?? ""),
+                                                  sourceIP: source.ipAddress ?? "", userAgent: request.header("User-Agent"), outcome: outcome, transport: "sip",
+                                                  phoneID: record.phoneID, customerID: record.customerID), sighting: nil)
         logger.info("SIP plug and play", metadata: ["mac": "\(mac)", "model": "\(record.model.displayName)", "status": "\(status.map(String.init) ?? "timeout")"])
     }
 }

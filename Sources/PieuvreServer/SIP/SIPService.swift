@@ -20,6 +20,9 @@ public final class SIPService: Service, Sendable {
     var plugAndPlay: PlugAndPlay? { pnp.withLockedValue { $0 } }
 
     func enable(_ plugAndPlay: PlugAndPlay) { pnp.withLockedValue { $0 = plugAndPlay } }
+    /// Answers message-summary SUBSCRIBEs (set with the notifier, when a SIP platform is named).
+    private let summaries = NIOLockedValueBox<MessageWaitingNotifier?>(nil)
+    func enable(_ notifier: MessageWaitingNotifier) { summaries.withLockedValue { $0 = notifier } }
     private let channel = NIOLockedValueBox<(any Channel)?>(nil)
     private let pending = NIOLockedValueBox([String: Pending]())
     private let ready = NIOLockedValueBox<[CheckedContinuation<Void, Never>]>([])
@@ -146,6 +149,14 @@ public final class SIPService: Service, Sendable {
         }
         if message.method == "SUBSCRIBE", message.header("Event")?.lowercased().hasPrefix("ua-profile") == true, let plugAndPlay {
             Task { await plugAndPlay.answer(message, from: source, service: self) }
+            return
+        }
+        if message.method == "SUBSCRIBE", let event = message.header("Event"), let notifier = summaries.withLockedValue({ $0 }) {
+            guard event.lowercased().hasPrefix("message-summary") else {
+                if let answer = SIPService.reply(to: message, status: 489, reason: "Bad Event") { reply(answer, to: source) }
+                return
+            }
+            Task { await notifier.subscribe(message, from: source) }
             return
         }
         guard message.method != "ACK", let answer = SIPService.reply(to: message, status: 501, reason: "Not Implemented") else { return }

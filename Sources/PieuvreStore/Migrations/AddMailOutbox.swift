@@ -1,0 +1,47 @@
+import FluentKit
+import SQLKit
+
+/// The durable outbox of notification e-mails (a deposit queues one; a sender drains it with
+/// retries), integration keys, the language of each line's e-mail rule, and the index that finds a line's phones.
+struct AddMailOutbox: AsyncMigration {
+    var name: String { "pieuvre.v6.mail-outbox" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("email_rules").field("language", .string).update()
+        try await database.schema("mail_outbox")
+            .id()
+            .field("line_sda", .string, .required)
+            .field("recipient", .string, .required)
+            .field("subject", .string, .required)
+            .field("body", .string, .required)
+            .field("created_at", .datetime, .required)
+            // pending, sent or failed (given up after the last retry, or refused for good).
+            .field("state", .string, .required)
+            .field("attempts", .int, .required)
+            .field("next_attempt_at", .datetime, .required)
+            .field("done_at", .datetime)
+            .field("last_error", .string)
+            .create()
+        // Keys the operator gives its voicemail platform: they report events and nothing else.
+        try await database.schema("integration_keys")
+            .id()
+            .field("name", .string, .required)
+            .field("token_hash", .string, .required)
+            .field("scope", .string, .required)
+            .field("created_at", .datetime, .required)
+            .field("last_used_at", .datetime)
+            .unique(on: "name")
+            .unique(on: "token_hash")
+            .create()
+        if let sql = database as? any SQLDatabase {
+            try await sql.create(index: "idx_mail_outbox_due").on("mail_outbox").column("state").column("next_attempt_at").run()
+            // The phones of a line (SIP messages name a number; its phones get the log entry).
+            try await sql.create(index: "idx_phones_line_id").on("phones").column("line_id").run()
+        }
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema("integration_keys").delete()
+        try await database.schema("mail_outbox").delete()
+    }
+}
