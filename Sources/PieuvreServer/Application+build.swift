@@ -72,15 +72,18 @@ public struct PhoneSide: Sendable {
     let notifier: MessageWaitingNotifier?
     /// Notification e-mails, when an SMTP server is configured.
     let mail: MailOutbox?
+    /// SIP answers, NOTIFYs, TFTP lookups and alerts started outside requests.
+    public let work: BackgroundWork
 
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
         let journal = ProvisioningJournal(store: store, logger: logger)
+        let work = BackgroundWork(logger: logger)
         let key = try await store.digestKey()
         let scan = ScanGuard.Policy(threshold: configuration.scanThreshold, exempt: configuration.scanExempt)
         var sip: SIPService?
         var notifier: MessageWaitingNotifier?
         if let port = configuration.sipPort, port != 0 {
-            let service = SIPService(host: configuration.host, port: port, logger: logger)
+            let service = SIPService(host: configuration.host, port: port, work: work, logger: logger)
             sip = service
             // Phones are told things only when a SIP platform is named: without --sip-domain or
             // --sip-proxy the NOTIFYs would go to this very host.
@@ -92,14 +95,14 @@ public struct PhoneSide: Sendable {
                 logger.notice("SIP: no --sip-domain or --sip-proxy, so no message-waiting or check-sync NOTIFY is sent")
             }
         }
-        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, logger: logger)
+        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, work: work, logger: logger)
         if let sip, configuration.sipPnP {
             sip.enable(PlugAndPlay(files: files, provisioningURL: configuration.platformProfile.provisioningURL, bindAddress: configuration.sipPnPAddress, logger: logger))
         }
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
         let mail = configuration.smtp.map { MailOutbox(endpoint: $0, sender: configuration.mailFrom, store: store, logger: logger) }
         let portal = try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, notifier: notifier, mail: mail, logger: logger)
-        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier, mail: mail)
+        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier, mail: mail, work: work)
     }
 }
 
@@ -133,7 +136,9 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
 /// journal, the cache poller and the database, shut down in the reverse order on SIGTERM.
 public func buildServices(configuration: ServerConfiguration, store: Store, logger: Logger) async throws -> [any Service] {
     let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
-    let background: [any Service] = [StorageService(storage: store.storage), phones.journal, GenerationPoller(store: store, files: phones.files),
+    // Stopped in the reverse order: listeners first, then background work, the journal's last
+    // flush, and the database.
+    let background: [any Service] = [StorageService(storage: store.storage), phones.journal, phones.work, GenerationPoller(store: store, files: phones.files),
                                      LogRetention(store: store, days: configuration.logRetentionDays, logger: logger)]
     var listeners: [any Service] = [
         Application(
@@ -164,7 +169,7 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
     if let sip = phones.sip { listeners.append(sip) }
     if let mail = phones.mail { listeners.append(mail) }
     if let tftpPort = configuration.tftpPort, tftpPort != 0 {
-        listeners.append(TFTPService(host: configuration.host, port: tftpPort, files: phones.files, maxTransfers: configuration.tftpMaxTransfers, maxPerSource: configuration.tftpMaxPerSource, logger: logger))
+        listeners.append(TFTPService(host: configuration.host, port: tftpPort, files: phones.files, maxTransfers: configuration.tftpMaxTransfers, maxPerSource: configuration.tftpMaxPerSource, work: phones.work, logger: logger))
     }
     return background + listeners
 }

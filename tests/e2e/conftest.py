@@ -49,6 +49,11 @@ class Server:
             self.proc.kill()
             rest, _ = self.proc.communicate()
         self.output.append(rest or "")
+        if self.proc.returncode != 0:
+            # A crash at shutdown: show what the server said, its backtrace included.
+            text = "".join(self.output)
+            crash = text.find("Program crashed")
+            print(text[max(0, crash - 3000):crash + 5000] if crash >= 0 else text[-6000:])
         return self.proc.returncode
 
 

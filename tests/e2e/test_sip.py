@@ -69,6 +69,19 @@ class Phone(pj.Account):
         self.summaries.append(message.split("\r\n\r\n", 1)[1] if "\r\n\r\n" in message else message)
 
 
+def register_phone(kamailio_port, mwi):
+    """The phone of 0222969569, registering through Kamailio (and subscribing to its
+    message summary when `mwi`)."""
+    account = pj.AccountConfig()
+    account.idUri = "sip:0222969569@127.0.0.1"
+    account.regConfig.registrarUri = f"sip:127.0.0.1:{kamailio_port}"
+    account.sipConfig.proxies.append(f"sip:127.0.0.1:{kamailio_port};lr")
+    account.mwiConfig.enabled = mwi
+    phone = Phone()
+    phone.create(account)
+    return phone
+
+
 class LogTap(pj.LogWriter):
     """pjsua2 has no callback for a check-sync NOTIFY (it leaves it unanswered): its message
     log is where the phone's side of it is seen."""
@@ -124,13 +137,7 @@ def test_voicemail_lights_and_puts_out_the_lamp_through_kamailio(data_dir, kamai
     sip_port = free_udp_port()
     server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
                     args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio}"))
-    account = pj.AccountConfig()
-    account.idUri = "sip:0222969569@127.0.0.1"
-    account.regConfig.registrarUri = f"sip:127.0.0.1:{kamailio}"
-    account.sipConfig.proxies.append(f"sip:127.0.0.1:{kamailio};lr")
-    account.mwiConfig.enabled = True
-    phone = Phone()
-    phone.create(account)
+    phone = register_phone(kamailio, mwi=True)
     try:
         assert wait(endpoint, lambda: phone.registered, 10), "the phone registers with Kamailio"
         base = server.base
@@ -182,12 +189,7 @@ def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, en
     sip_port = free_udp_port()
     server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
                     args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio}"))
-    account = pj.AccountConfig()
-    account.idUri = "sip:0222969569@127.0.0.1"
-    account.regConfig.registrarUri = f"sip:127.0.0.1:{kamailio}"
-    account.sipConfig.proxies.append(f"sip:127.0.0.1:{kamailio};lr")
-    phone = Phone()
-    phone.create(account)
+    phone = register_phone(kamailio, mwi=False)
     try:
         assert wait(endpoint, lambda: phone.registered, 10)
         base = server.base
@@ -284,13 +286,7 @@ def test_a_subscribed_phone_gets_its_lamp_in_the_dialog(data_dir, endpoint):
         assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
         assert curl("PUT", f"{base}/api/v1/lines/0970711005/notifications/lamp", token=reseller, body=[{"number": "0222969569", "allVoicemail": True}])[0] == 200
 
-        account = pj.AccountConfig()
-        account.idUri = "sip:0222969569@127.0.0.1"
-        account.regConfig.registrarUri = f"sip:127.0.0.1:{kamailio_port}"
-        account.sipConfig.proxies.append(f"sip:127.0.0.1:{kamailio_port};lr")
-        account.mwiConfig.enabled = True
-        phone = Phone()
-        phone.create(account)
+        phone = register_phone(kamailio_port, mwi=True)
         assert wait(endpoint, lambda: phone.registered, 10)
         # The subscription's first NOTIFY: nothing waits.
         assert wait(endpoint, lambda: len(phone.summaries) >= 1, 15), "the SUBSCRIBE is answered with a NOTIFY in its dialog"

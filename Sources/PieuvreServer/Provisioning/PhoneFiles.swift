@@ -21,6 +21,8 @@ public final class PhoneFiles: Sendable {
     let notifier: MessageWaitingNotifier?
     private let cache = NIOLockedValueBox(Cache())
     private let logger: Logger
+    /// Alerts are written off the request's path, tracked for a clean shutdown.
+    let work: BackgroundWork?
 
     struct Cache {
         var localChanges = -1
@@ -42,8 +44,9 @@ public final class PhoneFiles: Sendable {
     /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
     static let maxEntries = 500_000
 
-    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), notifier: MessageWaitingNotifier? = nil, logger: Logger) {
+    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), notifier: MessageWaitingNotifier? = nil, work: BackgroundWork? = nil, logger: Logger) {
         self.notifier = notifier
+        self.work = work
         self.scanGuard = ScanGuard(policy: scanPolicy)
         self.store = store
         self.platform = platform
@@ -139,9 +142,10 @@ public final class PhoneFiles: Sendable {
         let store = self.store
         let logger = self.logger
         let alert = NewAlert(kind: kind, sourceIP: request.sourceIP, mac: mac?.description, customerID: record?.customerID, detail: detail)
-        Task {
+        let write: @Sendable () async -> Void = {
             do { try await store.recordAlert(alert) } catch { logger.error("could not record an alert", metadata: ["kind": "\(kind.rawValue)"]) }
         }
+        if let work { work.spawn(write) } else { Task { await write() } }
     }
 
     private func deviceFile(_ mac: MACAddress, _ request: Request, _ agent: PhoneUserAgent?, now: Date) async throws -> Answer {

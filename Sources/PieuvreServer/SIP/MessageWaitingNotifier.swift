@@ -52,7 +52,7 @@ public final class MessageWaitingNotifier: Sendable {
     /// The lamps a mailbox lights (every number its rules name) are told their state.
     public func mailboxChanged(_ sda: String) {
         let notifier = self
-        Task {
+        sip.work.spawn {
             do {
                 for number in try await notifier.store.lampRules(.system, sda: sda).map(\.number) { await notifier.notify(number) }
             } catch {
@@ -64,7 +64,7 @@ public final class MessageWaitingNotifier: Sendable {
     /// These numbers' lamps are told their state (rules changed: old and new numbers).
     public func numbersChanged(_ numbers: Set<String>) {
         let notifier = self
-        Task { for number in numbers.sorted() { await notifier.notify(number) } }
+        sip.work.spawn { for number in numbers.sorted() { await notifier.notify(number) } }
     }
 
     /// Phones on these numbers should fetch their files now (debounced per number).
@@ -74,8 +74,9 @@ public final class MessageWaitingNotifier: Sendable {
                 pending[number, default: 0] += 1
                 return pending[number]!
             }
-            Task {
+            sip.work.spawn { [self] in
                 try? await Task.sleep(for: Self.quietPeriod)
+                if Task.isCancelled { return }
                 // Only the last change of a burst sends.
                 let latest = pendingSync.withLockedValue { pending -> Bool in
                     guard pending[number] == generation else { return false }
@@ -106,6 +107,8 @@ public final class MessageWaitingNotifier: Sendable {
         }
         for (attempt, delay) in ([Duration.zero] + Self.retries).enumerated() {
             if delay > .zero { try? await Task.sleep(for: delay) }
+            // A shutdown ends the retries (the phone hears at its next NOTIFY or boot).
+            if Task.isCancelled { return }
             guard let destination = destination(), let port = sip.localPort else {
                 logger.warning("message-waiting: SIP is off or has no proxy address; \(number) not told")
                 return

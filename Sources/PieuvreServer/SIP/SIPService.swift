@@ -34,9 +34,12 @@ public final class SIPService: Service, Sendable {
         var timer: Scheduled<Void>?
     }
 
-    public init(host: String, port: Int, logger: Logger) {
+    let work: BackgroundWork
+
+    public init(host: String, port: Int, work: BackgroundWork, logger: Logger) {
         self.host = host
         self.port = port
+        self.work = work
         self.logger = logger
     }
 
@@ -63,6 +66,8 @@ public final class SIPService: Service, Sendable {
         channel.withLockedValue { $0 = nil }
         try? await multicast?.close()
         try? await bound.close()
+        // Transactions still waiting will get no answer now.
+        for branch in pending.withLockedValue({ Array($0.keys) }) { finish(branch, status: nil) }
     }
 
     /// A listener on the PnP multicast group; answers go out of the main SIP socket. A failure
@@ -95,9 +100,15 @@ public final class SIPService: Service, Sendable {
         guard let channel = channel.withLockedValue({ $0 }) else { return nil }
         let now = Self.now()
         let transaction = NonInviteTransaction(request: request, now: now)
-        return await withCheckedContinuation { continuation in
-            pending.withLockedValue { $0[transaction.branch] = Pending(transaction: transaction, continuation: continuation, destination: destination) }
-            perform(transaction.start(now: now), branch: transaction.branch, on: channel)
+        let branch = transaction.branch
+        // A cancelled caller (a shutdown) stops waiting for the answer at once.
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                pending.withLockedValue { $0[branch] = Pending(transaction: transaction, continuation: continuation, destination: destination) }
+                if Task.isCancelled { finish(branch, status: nil) } else { perform(transaction.start(now: now), branch: branch, on: channel) }
+            }
+        } onCancel: {
+            finish(branch, status: nil)
         }
     }
 
@@ -148,7 +159,7 @@ public final class SIPService: Service, Sendable {
             return
         }
         if message.method == "SUBSCRIBE", message.header("Event")?.lowercased().hasPrefix("ua-profile") == true, let plugAndPlay {
-            Task { await plugAndPlay.answer(message, from: source, service: self) }
+            work.spawn { await plugAndPlay.answer(message, from: source, service: self) }
             return
         }
         if message.method == "SUBSCRIBE", let event = message.header("Event"), let notifier = summaries.withLockedValue({ $0 }) {
@@ -156,7 +167,7 @@ public final class SIPService: Service, Sendable {
                 if let answer = SIPService.reply(to: message, status: 489, reason: "Bad Event") { reply(answer, to: source) }
                 return
             }
-            Task { await notifier.subscribe(message, from: source) }
+            work.spawn { await notifier.subscribe(message, from: source) }
             return
         }
         guard message.method != "ACK", let answer = SIPService.reply(to: message, status: 501, reason: "Not Implemented") else { return }

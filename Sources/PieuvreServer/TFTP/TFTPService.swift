@@ -17,14 +17,17 @@ public final class TFTPService: Service, Sendable {
     let logger: Logger
     let limiter: NIOLockedValueBox<TFTPLimiter>
     let limits = TFTPTransfer.Limits()
+    /// Where lookups run (tracked, so a shutdown waits for them before the database closes).
+    let work: BackgroundWork?
 
-    public convenience init(host: String, port: Int, files: PhoneFiles, maxTransfers: Int, maxPerSource: Int, logger: Logger) {
-        self.init(host: host, port: port, maxTransfers: maxTransfers, maxPerSource: maxPerSource, logger: logger) { name, source in
+    public convenience init(host: String, port: Int, files: PhoneFiles, maxTransfers: Int, maxPerSource: Int, work: BackgroundWork? = nil, logger: Logger) {
+        self.init(host: host, port: port, maxTransfers: maxTransfers, maxPerSource: maxPerSource, work: work, logger: logger) { name, source in
             try await files.answer(PhoneFiles.Request(fileName: name, path: "tftp:\(name)", userAgent: nil, authorization: nil, sourceIP: source, transport: "tftp"))
         }
     }
 
-    public init(host: String, port: Int, maxTransfers: Int, maxPerSource: Int, logger: Logger, lookup: @escaping @Sendable (String, String) async throws -> PhoneFiles.Answer) {
+    public init(host: String, port: Int, maxTransfers: Int, maxPerSource: Int, work: BackgroundWork? = nil, logger: Logger, lookup: @escaping @Sendable (String, String) async throws -> PhoneFiles.Answer) {
+        self.work = work
         self.host = host
         self.port = port
         self.lookup = lookup
@@ -134,7 +137,11 @@ final class RequestHandler: ChannelInboundHandler {
         case let .read(request):
             let service = self.service
             let channel = context.channel
-            Task { await service.start(request, from: client, on: channel) }
+            if let work = service.work {
+                work.spawn { await service.start(request, from: client, on: channel) }
+            } else {
+                Task { await service.start(request, from: client, on: channel) }
+            }
         }
     }
 
