@@ -144,24 +144,26 @@ extension Store {
     }
 
     /// Draws fresh device credentials (revoking the earlier ones) and records the phone's
-    /// first contact in this window.
-    public func issueDeviceCredentials(phoneID: UUID, ip: String, userAgent: String?, firmware: String?) async throws -> (username: String, password: String) {
+    /// first contact in this window, unless this window's set was drawn already: a phone that
+    /// opens several connections at boot, or fetches through two nodes, gets one set per window
+    /// whatever the interleaving (one conditional UPDATE decides, on both databases). Answers
+    /// whether this call drew them; either way the caller re-reads the phone's record.
+    @discardableResult
+    public func issueDeviceCredentials(phoneID: UUID, ip: String, userAgent: String?, firmware: String?) async throws -> Bool {
         let now = clock.now
+        let password = secrets.seal(Secrets.password(length: 24))
         return try await transaction { db in
-            guard let phone = try await Phone.find(phoneID, on: db) else { throw DomainError.notFound(what: "phone", key: phoneID.uuidString) }
-            let username = phone.mac
-            let password = Secrets.password(length: 24)
-            phone.deviceUsername = username
-            phone.devicePassword = secrets.seal(password)
-            phone.credentialsIssuedAt = now
-            phone.authenticatedAt = now
-            phone.authenticatedIP = ip
-            phone.authenticatedUserAgent = userAgent
-            phone.firmware = firmware
-            try await phone.save(on: db)
-            let mac = phone.displayMAC
-            try await audit(db, Actor(role: .operator, login: "phone \(mac)"), "phone.credentials", "phone", mac, before: Optional<String>.none, after: ["issuedAt": now])
-            return (username, password)
+            let sql = db as! any SQLDatabase
+            guard let row = try await sql.raw("""
+                UPDATE phones SET device_username = mac, device_password = \(bind: password), credentials_issued_at = \(bind: now),
+                    authenticated_at = \(bind: now), authenticated_ip = \(bind: ip), authenticated_user_agent = \(bind: userAgent), firmware = \(bind: firmware)
+                WHERE id = \(bind: phoneID)
+                  AND (credentials_issued_at IS NULL OR (window_opened_at IS NOT NULL AND credentials_issued_at < window_opened_at))
+                RETURNING mac
+                """).first() else { return false }
+            let mac = (try? MACAddress(parsing: try row.decode(column: "mac", as: String.self)).description) ?? phoneID.uuidString
+            try await self.audit(db, Actor(role: .operator, login: "phone \(mac)"), "phone.credentials", "phone", mac, before: Optional<String>.none, after: ["issuedAt": now])
+            return true
         }
     }
 

@@ -88,6 +88,38 @@ import Testing
         }
     }
 
+    /// A phone that boots fetches its files on several connections at once: every first fetch
+    /// of the window gets the one set of credentials that stays valid (before, each fetch issued
+    /// its own, and the phone kept one already replaced: 401 for ever once the window closed).
+    @Test(arguments: TestDatabase.all)
+    func concurrentFirstFetchesShareOneSetOfCredentials(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let reseller = try await Self.setUp(p)
+            try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920","sda":"0970192349"}"#)
+            let ua = Self.agents["yealink-cp920"]!.ua
+            let passwords = try await withThrowingTaskGroup(of: String?.self) { group in
+                // Straight to the phone-facing core: the test client sends its requests one by one.
+                for _ in 0..<8 {
+                    group.addTask {
+                        let answer = try await p.phones.files.answer(PhoneFiles.Request(fileName: "805ec0021c1b.cfg", path: "/sip-ps/805ec0021c1b.cfg", userAgent: ua, authorization: nil, sourceIP: "192.0.2.10"))
+                        guard case let .file(file) = answer else { return nil }
+                        return Self.value(String(decoding: file.bytes, as: UTF8.self), "static.auto_provision.server.password")
+                    }
+                }
+                return try await group.reduce(into: [String?]()) { $0.append($1) }
+            }
+            #expect(passwords.count == 8 && passwords.allSatisfy { $0 != nil })
+            #expect(Set(passwords.compactMap { $0 }).count == 1, "one set of credentials per window: \(Set(passwords.compactMap { $0 }).count) were served")
+            // After the window, the set every fetch received opens the file.
+            p.clock.advance(by: 49 * 3600)
+            let challenge = try await Self.fetch(p, "805ec0021c1b.cfg", ua: ua)
+            let header = try #require(challenge.headers[.wwwAuthenticate])
+            let password = try #require(passwords.first ?? nil)
+            let answer = try await Self.fetch(p, "805ec0021c1b.cfg", ua: ua, authorization: Self.digest(header, user: "805ec0021c1b", password: password, uri: "/sip-ps/805ec0021c1b.cfg"))
+            #expect(answer.status == .ok)
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func credentialsAreIssuedOnceAndRotatedWhenTheWindowReopens(_ db: TestDatabase) async throws {
         try await TestPlatform.run(db) { p in

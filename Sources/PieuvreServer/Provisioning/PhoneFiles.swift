@@ -175,8 +175,10 @@ public final class PhoneFiles: Sendable {
                 if let model = agent?.model, model.id != record.model.id {
                     alert(.modelMismatch, request, mac: mac, record: record, detail: "first fetch of the window by a \(model.displayName) User-Agent; registered as \(record.model.displayName)")
                 }
-                // Issuing is a change: the next lookup sees the store's counter move and re-reads.
+                // One set per window: a fetch that lost the race serves the winner's set. Either
+                // way this phone's cached record is stale (the winner may be another node).
                 _ = try await store.issueDeviceCredentials(phoneID: record.phoneID, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)
+                forget(mac)
                 guard let fresh = try await self.record(mac) else { return .notFound }
                 record = fresh
                 // A freshly booted phone learns its lamp's state at once.
@@ -190,6 +192,11 @@ public final class PhoneFiles: Sendable {
     }
 
     // MARK: cache
+
+    /// Drops one phone's cached record and files.
+    func forget(_ mac: MACAddress) {
+        _ = cache.withLockedValue { $0.records.removeValue(forKey: mac) }
+    }
 
     func record(_ mac: MACAddress) async throws -> ProvisioningRecord? {
         refreshIfChanged()
