@@ -13,7 +13,7 @@ extension Store {
         let secret = chosen ?? Secrets.password()
         let hash = try await Secrets.hashPassword(secret, cost: passwordCost)
         let account = Account(login: "admin", passwordHash: hash, role: Role.operator.rawValue, resellerID: nil, createdAt: clock.now)
-        try await transaction(duplicate: ("login", "admin")) { db in
+        try await transaction(duplicate: ("login", "admin"), changes: []) { db in
             try await account.create(on: db)
             try await audit(db, .system, "account.create", "account", "admin", before: Optional<String>.none, after: ["login": "admin", "role": "operator"])
         }
@@ -27,7 +27,7 @@ extension Store {
         let password = try FieldRules.password(password)
         let hash = try await Secrets.hashPassword(password, cost: passwordCost)
         let now = clock.now
-        return try await transaction(duplicate: ("login", login)) { db in
+        return try await transaction(duplicate: ("login", login), changes: []) { db in
             let reseller = Reseller(name: name, createdAt: now)
             try await reseller.create(on: db)
             try await Account(login: login, passwordHash: hash, role: Role.reseller.rawValue, resellerID: reseller.id, createdAt: now).create(on: db)

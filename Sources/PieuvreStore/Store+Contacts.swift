@@ -55,7 +55,7 @@ extension Store {
         let line = try await contactLine(actor, sda)
         let row = try Self.row(card, lineID: line.id!, now: clock.now)
         let view = try Self.view(row)
-        try await transaction { db in
+        try await transaction(changes: []) { db in
             try await self.requireRoom(line.id!, adding: 1, on: db)
             try await row.create(on: db)
             try await audit(db, actor, "contact.create", "contact", "\(line.sda) \(row.id!)", before: Optional<ContactView>.none, after: view)
@@ -70,7 +70,7 @@ extension Store {
         let card = try ContactCard(name: name ?? before.name, numbers: numbers ?? before.numbers.map { ($0.label.rawValue, $0.number) })
         try Self.fill(row, card)
         let after = try Self.view(row)
-        try await transaction { db in
+        try await transaction(changes: []) { db in
             try await row.save(on: db)
             try await audit(db, actor, "contact.update", "contact", "\(line.sda) \(row.id!)", before: before, after: after)
         }
@@ -81,7 +81,7 @@ extension Store {
         let line = try await contactLine(actor, sda)
         let row = try await find(id, line: line)
         let before = try Self.view(row)
-        try await transaction { db in
+        try await transaction(changes: []) { db in
             try await row.delete(on: db)
             try await audit(db, actor, "contact.delete", "contact", "\(line.sda) \(row.id!)", before: before, after: Optional<ContactView>.none)
         }
@@ -92,7 +92,7 @@ extension Store {
         let line = try await contactLine(actor, sda)
         let now = clock.now
         let rows = try cards.map { try Self.row($0, lineID: line.id!, now: now) }
-        try await transaction { db in
+        try await transaction(changes: []) { db in
             try await self.requireRoom(line.id!, adding: rows.count, on: db)
             for row in rows { try await row.create(on: db) }
             try await audit(db, actor, "contact.import", "line", line.sda, before: Optional<String>.none, after: ["count": rows.count])

@@ -38,7 +38,8 @@ extension Store {
             customer.id = nil
             if let given { customer.reference = given } else { customer.reference = try await nextReference() }
             do {
-                return try await transaction(duplicate: ("reference", customer.reference)) { db in
+                // A new customer has no phone yet: nothing cached is stale.
+                return try await transaction(duplicate: ("reference", customer.reference), changes: []) { db in
                     try await customer.create(on: db)
                     guard let reseller = try await Reseller.find(customer.$reseller.id, on: db) else {
                         throw DomainError.notFound(what: "reseller", key: actor.login)
@@ -85,7 +86,7 @@ extension Store {
         let before = DepartmentView(name: name, parent: parent)
         let after = DepartmentView(name: renamed, parent: parent)
         department.name = renamed
-        return try await transaction(duplicate: ("department", renamed)) { db in
+        return try await transaction(duplicate: ("department", renamed), changes: [.customer(customer.id!)]) { db in
             try await department.save(on: db)
             try await audit(db, actor, "department.rename", "department", "\(reference)/\(renamed)", before: before, after: after)
             return after
@@ -104,7 +105,7 @@ extension Store {
             department.$parent.id = try await self.department(named: parent, customerID: customer.id!, on: db).id
         }
         let view = DepartmentView(name: name, parent: parent)
-        return try await transaction(duplicate: ("department", name)) { db in
+        return try await transaction(duplicate: ("department", name), changes: []) { db in
             try await department.create(on: db)
             try await audit(db, actor, "department.create", "department", "\(reference)/\(name)", before: Optional<DepartmentView>.none, after: view)
             return view

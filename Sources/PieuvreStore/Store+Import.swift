@@ -82,7 +82,9 @@ extension Store {
             return phone
         }
         let shown = parsed.map { $0.mac.description }
-        return try await transaction(duplicate: ("mac", "import")) { db in
+        // The new MACs may be cached as no phone; a very large batch drops everything instead.
+        let stale: Set<CacheChange> = parsed.count <= 1000 ? Set(parsed.map { .phone($0.mac) }) : [.everything]
+        return try await transaction(duplicate: ("mac", "import"), changes: stale) { db in
             // 500 rows of 12 columns stay well under SQLite's and PostgreSQL's bind limits.
             for chunk in phones.chunked(into: 500) {
                 try await chunk.create(on: db)

@@ -23,7 +23,7 @@ extension Store {
         let token = Self.integrationKeyPrefix + Secrets.token()
         let now = clock.now
         let view = IntegrationKeyView(name: name, scope: Self.voicemailScope, createdAt: now, lastUsedAt: nil)
-        try await transaction(duplicate: ("name", name)) { db in
+        try await transaction(duplicate: ("name", name), changes: []) { db in
             try await (db as! any SQLDatabase).raw("""
                 INSERT INTO integration_keys (id, name, token_hash, scope, created_at) VALUES (\(bind: UUID()), \(bind: name), \(bind: Secrets.sha256Hex(token)), \(bind: Self.voicemailScope), \(bind: now))
                 """).run()
@@ -43,7 +43,7 @@ extension Store {
     public func deleteIntegrationKey(_ actor: Actor, name: String) async throws {
         try actor.require([.operator], to: "delete integration keys")
         guard let key = try await integrationKeys(actor).first(where: { $0.name == name }) else { throw DomainError.notFound(what: "integration key", key: name) }
-        try await transaction { db in
+        try await transaction(changes: []) { db in
             try await (db as! any SQLDatabase).raw("DELETE FROM integration_keys WHERE name = \(bind: name)").run()
             try await self.audit(db, actor, "integration-key.delete", "integration-key", name, before: key, after: Optional<IntegrationKeyView>.none)
         }

@@ -45,7 +45,8 @@ extension Store {
         line.sipPassword = secrets.seal(try input.sipPassword.map { p throws(DomainError) in try FieldRules.password(p, field: "sipPassword") } ?? Secrets.password())
         line.createdAt = clock.now
         let view = Self.view(line, customer: customer.reference)
-        return try await transaction(duplicate: ("sda", sda.digits)) { db in
+        // A new line has no phone yet: nothing cached is stale.
+        return try await transaction(duplicate: ("sda", sda.digits), changes: []) { db in
             try await line.create(on: db)
             try await audit(db, actor, "line.create", "line", sda.digits, before: Optional<LineView>.none, after: view)
             return view
@@ -87,7 +88,7 @@ extension Store {
         var passwordReset = false
         if case .set = patch.portalPassword { passwordReset = true }
         let resetting = passwordReset
-        try await transaction { db in
+        try await transaction(changes: [.line(line.id!)]) { db in
             try await line.save(on: db)
             // A reset signs the line's user out everywhere, remember-me tokens included.
             if resetting { try await APISession.query(on: db).filter(\.$line.$id == line.id!).delete() }
@@ -102,7 +103,7 @@ extension Store {
         try actor.require([.operator, .reseller, .administrator], to: "delete lines")
         let line = try await visibleLine(actor, sda, on: db)
         let before = Self.view(line, customer: line.customer.reference)
-        try await transaction { db in
+        try await transaction(changes: [.line(line.id!)]) { db in
             try await Phone.query(on: db).filter(\.$line.$id == line.id!).set(\.$line.$id, to: nil).update()
             // The line's personal contacts go with it; the audit says how many.
             let contacts = try await Contact.query(on: db).filter(\.$line.$id == line.id!).count()

@@ -24,7 +24,7 @@ extension Store {
         let before = Self.networks(customer.allowedNetworks).map(\.description)
         customer.allowedNetworks = parsed.isEmpty ? nil : parsed.map(\.description).joined(separator: ",")
         let after = parsed.map(\.description)
-        try await transaction { db in
+        try await transaction(changes: [.customer(customer.id!)]) { db in
             try await customer.save(on: db)
             try await audit(db, actor, "customer.networks", "customer", reference, before: before, after: after)
         }

@@ -51,7 +51,8 @@ extension Store {
         phone.webAdminPassword = secrets.seal(Secrets.password(length: 16))
         phone.createdAt = now
         let view = view(phone, customer: reference, now: now)
-        return try await transaction(duplicate: ("mac", mac.description)) { db in
+        // A MAC that was no phone may be cached as such: drop it.
+        return try await transaction(duplicate: ("mac", mac.description), changes: [.phone(mac)]) { db in
             try await phone.create(on: db)
             try await audit(db, actor, "phone.create", "phone", mac.description, before: Optional<PhoneView>.none, after: view)
             return view
@@ -111,7 +112,9 @@ extension Store {
         }
         let after = view(phone, customer: reference, now: now)
         let duplicate = replacedMAC.map { ("mac", $0) }
-        try await transaction(duplicate: duplicate) { db in
+        // The phone's record under its old MAC and, when it changed, its new one.
+        let stale = Set([before.mac, after.mac].compactMap { try? MACAddress(parsing: $0) }.map(CacheChange.phone))
+        try await transaction(duplicate: duplicate, changes: stale) { db in
             try await phone.save(on: db)
             try await audit(db, actor, "phone.update", "phone", after.mac, before: before, after: after)
         }
@@ -122,7 +125,8 @@ extension Store {
         try actor.require([.operator, .reseller, .administrator], to: "delete phones")
         let phone = try await visiblePhone(actor, mac, on: db)
         let before = view(phone, customer: phone.customer.reference, now: clock.now)
-        try await transaction { db in
+        let stale = Set([before.mac].compactMap { try? MACAddress(parsing: $0) }.map(CacheChange.phone))
+        try await transaction(changes: stale) { db in
             try await phone.delete(on: db)
             try await audit(db, actor, "phone.delete", "phone", before.mac, before: before, after: Optional<PhoneView>.none)
         }

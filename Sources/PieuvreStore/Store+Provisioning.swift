@@ -149,10 +149,11 @@ extension Store {
     /// whatever the interleaving (one conditional UPDATE decides, on both databases). Answers
     /// whether this call drew them; either way the caller re-reads the phone's record.
     @discardableResult
-    public func issueDeviceCredentials(phoneID: UUID, ip: String, userAgent: String?, firmware: String?) async throws -> Bool {
+    public func issueDeviceCredentials(phoneID: UUID, mac: MACAddress, ip: String, userAgent: String?, firmware: String?) async throws -> Bool {
         let now = clock.now
         let password = secrets.seal(Secrets.password(length: 24))
-        return try await transaction { db in
+        // Only this phone's cached record is stale, on every node: a rollout flushes nothing else.
+        return try await transaction(changes: [.phone(mac)]) { db in
             let sql = db as! any SQLDatabase
             guard let row = try await sql.raw("""
                 UPDATE phones SET device_username = mac, device_password = \(bind: password), credentials_issued_at = \(bind: now),
@@ -219,6 +220,8 @@ extension Store {
         try await ProvisioningEvent.query(on: db).filter(\.$at < cutoff).delete()
         try await storage.sql.raw("DELETE FROM alerts WHERE at < \(bind: cutoff)").run()
         try await pruneOutbox(before: cutoff)
+        // Nodes read the feed within seconds; a day of it is plenty for one that was paused.
+        try await storage.sql.raw("DELETE FROM change_feed WHERE at < \(bind: clock.now.addingTimeInterval(-86_400))").run()
     }
 
     public func provisioningLog(_ actor: Actor, reference: String, limit: Int) async throws -> [ProvisioningLogEntry] {
@@ -235,10 +238,17 @@ extension Store {
                              phoneID: e.phoneID, customerID: e.customerID)
     }
 
-    /// The platform's change counter, shared by every node through the database.
-    public func platformGeneration() async throws -> Int {
-        let row = try await (db as! any SQLDatabase).raw("SELECT generation FROM platform_state WHERE id = 1").first()
-        return try row?.decode(column: "generation", as: Int.self) ?? 0
+    /// The change feed after `position`, in order (at most `limit` rows).
+    public func changeFeed(after position: Int64, limit: Int = 1000) async throws -> [(position: Int64, change: CacheChange)] {
+        try await storage.sql.raw("SELECT position, kind, key FROM change_feed WHERE position > \(bind: position) ORDER BY position LIMIT \(bind: limit)").all().map { row in
+            (try row.decode(column: "position", as: Int64.self), CacheChange(kind: try row.decode(column: "kind", as: String.self), key: try row.decode(column: "key", as: String.self)))
+        }
+    }
+
+    /// Where the feed stands now (0 when empty): a node starting with empty caches reads on from here.
+    public func changeFeedPosition() async throws -> Int64 {
+        let row = try await storage.sql.raw("SELECT MAX(position) AS position FROM change_feed").first()
+        return (try? row?.decode(column: "position", as: Int64?.self)) ?? 0
     }
 
     /// The key every node signs digest nonces with, so any node can check any nonce.

@@ -65,7 +65,7 @@ extension Store {
         var shown = newValues
         for key in shown.keys where SettingsCatalogue.definition(key)?.isSecret == true { shown[key] = Self.maskedSecret }
         let after = shown
-        try await transaction { db in
+        try await transaction(changes: [resolved.stale]) { db in
             let rows = try await SettingValue.query(on: db).filter(\.$scope == scope.rawValue).filter(\.$ownerID == owner).all()
             for row in rows {
                 // What the caller may not edit is not theirs to remove.
@@ -107,6 +107,8 @@ extension Store {
         /// The layers from the platform down to this one, this one last.
         let chain: [SettingsLayer]
         let model: String?
+        /// The phones a change of this layer reaches, in the caches' terms.
+        let stale: CacheChange
     }
 
     private func view(_ r: ResolvedLayer) -> LayerView {
@@ -163,6 +165,12 @@ extension Store {
         }
         let chain = try await layers(owners, on: db)
         let last = owners.last!
-        return ResolvedLayer(scope: last.0, owner: last.1, name: last.2, chain: chain, model: model)
+        let stale: CacheChange = switch last.0 {
+        case .catalogue, .platform, .reseller: .everything
+        case .customer, .department: owners.first(where: { $0.0 == .customer }).map { .customer($0.1) } ?? .everything
+        case .line: .line(last.1)
+        case .phone: (try? MACAddress(parsing: last.2)).map(CacheChange.phone) ?? .everything
+        }
+        return ResolvedLayer(scope: last.0, owner: last.1, name: last.2, chain: chain, model: model, stale: stale)
     }
 }

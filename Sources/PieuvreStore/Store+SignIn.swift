@@ -93,7 +93,7 @@ extension Store {
                 throw DomainError.invalid(field: "current", value: "********", reason: "is not the current password")
             }
             account.passwordHash = hash
-            try await transaction { db in
+            try await transaction(changes: []) { db in
                 try await account.save(on: db)
                 try await APISession.query(on: db).filter(\.$account.$id == accountID).filter(\.$tokenHash != keep).delete()
                 try await audit(db, actor, "password.change", "account", account.login, before: Optional<String>.none, after: Optional<String>.none)
@@ -103,7 +103,8 @@ extension Store {
                 throw DomainError.invalid(field: "current", value: "********", reason: "is not the current password")
             }
             line.portalPasswordHash = hash
-            try await transaction { db in
+            // A portal password is no part of a phone's files.
+            try await transaction(changes: []) { db in
                 try await line.save(on: db)
                 try await APISession.query(on: db).filter(\.$line.$id == lineID).filter(\.$tokenHash != keep).delete()
                 try await audit(db, actor, "password.change", "line", line.sda, before: Optional<String>.none, after: Optional<String>.none)

@@ -131,7 +131,7 @@ extension Store {
         }
         let before = try await lampRules(actor, sda: sda)
         let rows = normalised
-        try await transaction { db in
+        try await transaction(changes: []) { db in
             let sql = db as! any SQLDatabase
             try await sql.raw("DELETE FROM lamp_rules WHERE line_id = \(bind: line.id!)").run()
             for (position, rule) in rows.enumerated() {
@@ -198,7 +198,7 @@ extension Store {
             }
         }
         let before = try await emailRule(actor, sda: sda)
-        try await transaction { db in
+        try await transaction(changes: []) { db in
             let sql = db as! any SQLDatabase
             try await sql.raw("DELETE FROM email_rules WHERE line_id = \(bind: line.id!)").run()
             if let rule {

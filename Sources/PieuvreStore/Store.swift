@@ -15,8 +15,8 @@ public struct Store: Sendable {
     /// bcrypt cost for portal and account passwords.
     public let passwordCost: UInt8
     public let sessionLifetime: TimeInterval
-    /// Counts this node's committed changes, so caches of rendered files know at once.
-    public let changes = ChangeCounter()
+    /// Hears what this node's committed changes made stale (the phone-facing caches).
+    public let committed = CommitListeners()
     /// How failed sign-ins slow the next ones (shared by every node through the database).
     public var loginThrottle = LoginThrottlePolicy()
     var policy: LoginThrottlePolicy { loginThrottle }
@@ -41,15 +41,22 @@ public struct Store: Sendable {
 
     /// Runs `body` in a transaction and turns a unique-index violation into the seed's duplicate
     /// error: the index, not a prior check, decides between two simultaneous creations.
-    func transaction<T: Sendable>(duplicate: (field: String, value: String)? = nil, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+    /// `changes` says what the change makes stale in the phone-facing caches (written to the
+    /// change feed in the same transaction, and told to this node's listeners once committed);
+    /// the default, everything, is right for any change that does not know better.
+    func transaction<T: Sendable>(duplicate: (field: String, value: String)? = nil, changes: Set<CacheChange> = [.everything], _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        let now = clock.now
         do {
             let result = try await db.transaction { db in
                 let result = try await body(db)
-                // Every change moves the platform's generation, so other nodes drop their caches.
-                try await (db as! any SQLDatabase).raw("UPDATE platform_state SET generation = generation + 1 WHERE id = 1").run()
+                let sql = db as! any SQLDatabase
+                for change in changes {
+                    let (kind, key) = change.stored
+                    try await sql.raw("INSERT INTO change_feed (kind, key, at) VALUES (\(bind: kind), \(bind: key), \(bind: now))").run()
+                }
                 return result
             }
-            changes.bump()
+            if !changes.isEmpty { committed.tell(changes) }
             return result
         } catch let error as any DatabaseError where error.isConstraintFailure {
             if let duplicate { throw DomainError.duplicate(field: duplicate.field, value: duplicate.value) }
@@ -137,10 +144,13 @@ public struct Store: Sendable {
     }
 }
 
-/// A counter of committed changes, cheap to read on every phone request.
-public final class ChangeCounter: Sendable {
-    private let value = NIOLockedValueBox(0)
+/// Who hears, on this node, what its own committed changes made stale (the phone-facing
+/// cache); other nodes learn it from the change feed.
+public final class CommitListeners: Sendable {
+    private let listeners = NIOLockedValueBox<[@Sendable (Set<CacheChange>) -> Void]>([])
     public init() {}
-    public var current: Int { value.withLockedValue { $0 } }
-    func bump() { value.withLockedValue { $0 += 1 } }
+    public func add(_ listener: @escaping @Sendable (Set<CacheChange>) -> Void) { listeners.withLockedValue { $0.append(listener) } }
+    func tell(_ changes: Set<CacheChange>) {
+        for listener in listeners.withLockedValue({ $0 }) { listener(changes) }
+    }
 }

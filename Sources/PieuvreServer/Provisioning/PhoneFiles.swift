@@ -8,9 +8,9 @@ import PieuvreStore
 /// The phone-facing core, shared by HTTP and (later) TFTP: it routes a file name, applies the
 /// window and credentials policy, renders or reuses files, and logs every request.
 ///
-/// Rendered files and phone records are cached in memory: a phone's request is a lookup. The
-/// cache is dropped when this node commits a change and when the platform's generation (bumped
-/// by every node's changes, polled every second) moves.
+/// Rendered files and phone records are cached in memory: a phone's request is a lookup. A
+/// change drops what it made stale (one phone, a line's, a customer's, or everything), at once
+/// for this node's own changes and through the change feed for other nodes'.
 public final class PhoneFiles: Sendable {
     let store: Store
     let platform: PlatformProfile
@@ -19,27 +19,10 @@ public final class PhoneFiles: Sendable {
     let scanGuard: ScanGuard
     /// Tells a freshly provisioned phone its lamp (nil when SIP is off).
     let notifier: MessageWaitingNotifier?
-    private let cache = NIOLockedValueBox(Cache())
+    private let cache = NIOLockedValueBox(ProvisioningCache<ProvisioningRecord>(maxEntries: PhoneFiles.maxEntries))
     private let logger: Logger
     /// Alerts are written off the request's path, tracked for a clean shutdown.
     let work: BackgroundWork?
-
-    struct Cache {
-        var localChanges = -1
-        var generation = -1
-        var records: [MACAddress: Entry] = [:]
-        var common: [String: RenderedFile] = [:]
-
-        mutating func drop() {
-            records.removeAll()
-            common.removeAll()
-        }
-    }
-
-    struct Entry {
-        let record: ProvisioningRecord?
-        var device: RenderedFile?
-    }
 
     /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
     static let maxEntries = 500_000
@@ -53,6 +36,7 @@ public final class PhoneFiles: Sendable {
         self.journal = journal
         self.digest = DigestAuthenticator(key: digestKey)
         self.logger = logger
+        store.committed.add { [weak self] changes in self?.apply(changes) }
     }
 
     /// What to send back for one request.
@@ -177,7 +161,7 @@ public final class PhoneFiles: Sendable {
                 }
                 // One set per window: a fetch that lost the race serves the winner's set. Either
                 // way this phone's cached record is stale (the winner may be another node).
-                _ = try await store.issueDeviceCredentials(phoneID: record.phoneID, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)
+                _ = try await store.issueDeviceCredentials(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)
                 forget(mac)
                 guard let fresh = try await self.record(mac) else { return .notFound }
                 record = fresh
@@ -193,36 +177,39 @@ public final class PhoneFiles: Sendable {
 
     // MARK: cache
 
+    /// Whether a phone's record is in this node's cache (for tests and diagnostics).
+    func isCached(_ mac: MACAddress) -> Bool { cache.withLockedValue { $0.entry(mac) != nil } }
+
     /// Drops one phone's cached record and files.
-    func forget(_ mac: MACAddress) {
-        _ = cache.withLockedValue { $0.records.removeValue(forKey: mac) }
+    func forget(_ mac: MACAddress) { apply([.phone(mac)]) }
+
+    /// Drops what changes made stale (this node's, at once; other nodes', from the feed).
+    func apply(_ changes: some Sequence<CacheChange>) {
+        cache.withLockedValue { cache in for change in changes { cache.apply(change) } }
     }
 
     func record(_ mac: MACAddress) async throws -> ProvisioningRecord? {
-        refreshIfChanged()
-        if let entry = cache.withLockedValue({ $0.records[mac] }) { return entry.record }
+        let (cached, tag) = cache.withLockedValue { ($0.entry(mac), $0.tag()) }
+        if let cached { return cached.record }
         let record = try await store.provisioningRecord(mac: mac)
-        cache.withLockedValue { cache in
-            if cache.records.count >= Self.maxEntries { cache.records.removeAll(keepingCapacity: true) }
-            if cache.records[mac] == nil { cache.records[mac] = Entry(record: record, device: nil) }
-        }
+        cache.withLockedValue { $0.insert(mac, record, customerID: record?.customerID, lineID: record?.line?.id, since: tag) }
         return record
     }
 
     private func device(_ record: ProvisioningRecord) -> RenderedFile {
-        if let file = cache.withLockedValue({ $0.records[record.mac]?.device }) { return file }
+        if let file = cache.withLockedValue({ $0.entry(record.mac)?.device }) { return file }
         let file = Renderer.device(profile(record))
-        cache.withLockedValue { $0.records[record.mac]?.device = file }
+        cache.withLockedValue { $0.setDevice(record.mac, file) }
         return file
     }
 
     private func commonFile(_ model: PhoneModel) async throws -> RenderedFile {
-        refreshIfChanged()
-        if let file = cache.withLockedValue({ $0.common[model.id] }) { return file }
+        let (cached, tag) = cache.withLockedValue { ($0.common[model.id], $0.tag()) }
+        if let cached { return cached }
         let layer = try await store.platformLayer()
         let settings = EffectiveSettings.compute([layer], model: model.id).mapValues(\.value)
         let file = Renderer.common(model: model, platform: platform, settings: settings)
-        cache.withLockedValue { $0.common[model.id] = file }
+        cache.withLockedValue { $0.insertCommon(model.id, file, since: tag) }
         return file
     }
 
@@ -252,26 +239,6 @@ public final class PhoneFiles: Sendable {
         guard !username.isEmpty, !password.isEmpty else { return [] }
         return [(RemotePhonebook.extensions, "extensions.xml"), (RemotePhonebook.contacts, "contacts.xml")].map { name, file in
             RemotePhonebook(name: name, url: RemotePhonebook.url(provisioningURL: platform.provisioningURL, mac: record.mac, file: file, username: username, password: password))
-        }
-    }
-
-    private func refreshIfChanged() {
-        let local = store.changes.current
-        cache.withLockedValue { cache in
-            if cache.localChanges != local {
-                cache.localChanges = local
-                cache.drop()
-            }
-        }
-    }
-
-    /// Called by the poller with the platform's generation: another node changed something.
-    func platformGeneration(_ generation: Int) {
-        cache.withLockedValue { cache in
-            if cache.generation != generation {
-                cache.generation = generation
-                cache.drop()
-            }
         }
     }
 

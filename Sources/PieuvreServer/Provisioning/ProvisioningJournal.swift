@@ -118,16 +118,33 @@ struct LogRetention: Service {
     }
 }
 
-/// Polls the platform's generation so this node's caches follow changes made on other nodes.
-struct GenerationPoller: Service {
+/// Reads the change feed from where this node stands, so its caches drop what other nodes'
+/// changes made stale (its own changes were dropped at once). PostgreSQL may commit a lower
+/// position after a higher one, so each read goes back a little and skips what it applied.
+struct ChangeFeedPoller: Service {
     let store: Store
     let files: PhoneFiles
+    let logger: Logger
+    static let interval: Duration = .milliseconds(250)
+    static let overlap: Int64 = 200
 
     func run() async throws {
+        let start = (try? await store.changeFeedPosition()) ?? 0
         await cancelWhenGracefulShutdown {
+            var last = start
+            var applied = Set<Int64>()
             while !Task.isCancelled {
-                if let generation = try? await store.platformGeneration() { files.platformGeneration(generation) }
-                try? await Task.sleep(for: .seconds(1))
+                do {
+                    let rows = try await store.changeFeed(after: max(0, last - Self.overlap))
+                    let fresh = rows.filter { !applied.contains($0.position) }
+                    files.apply(fresh.map(\.change))
+                    for row in fresh { applied.insert(row.position) }
+                    last = max(last, rows.last?.position ?? last)
+                    applied = applied.filter { $0 > last - Self.overlap }
+                } catch {
+                    logger.warning("could not read the change feed; caches may lag until it is back", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                }
+                try? await Task.sleep(for: Self.interval)
             }
         }
     }

@@ -2,7 +2,7 @@ import FluentKit
 import SQLKit
 
 /// The durable outbox of notification e-mails (a deposit queues one; a sender drains it with
-/// retries), integration keys, the language of each line's e-mail rule, and the index that finds a line's phones.
+/// retries), the change feed, integration keys, the language of each line's e-mail rule, and the index that finds a line's phones.
 struct AddMailOutbox: AsyncMigration {
     var name: String { "pieuvre.v6.mail-outbox" }
 
@@ -21,6 +21,14 @@ struct AddMailOutbox: AsyncMigration {
             .field("next_attempt_at", .datetime, .required)
             .field("done_at", .datetime)
             .field("last_error", .string)
+            .create()
+        // The ordered feed of what changes make stale in the phone-facing caches: each node
+        // reads it from its last position (see `Store.changeFeed(after:)`).
+        try await database.schema("change_feed")
+            .field("position", .int64, .identifier(auto: true))
+            .field("kind", .string, .required)
+            .field("key", .string, .required)
+            .field("at", .datetime, .required)
             .create()
         // Keys the operator gives its voicemail platform: they report events and nothing else.
         try await database.schema("integration_keys")
@@ -41,6 +49,7 @@ struct AddMailOutbox: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
+        try await database.schema("change_feed").delete()
         try await database.schema("integration_keys").delete()
         try await database.schema("mail_outbox").delete()
     }
