@@ -43,6 +43,42 @@ import Testing
         }
     }
 
+    /// Path parameters are percent-decoded: the demo's own "Site principal" (and accents)
+    /// through every route that names a department; a malformed escape is a 400.
+    @Test(arguments: TestDatabase.all)
+    func departmentNamesWithSpacesAndAccentsWorkInPaths(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let reseller = try await p.reseller()
+            try await p.seedCustomer(token: reseller)
+            for name in ["Site principal", "Hôtel de ville"] {
+                let created = try await p.call(.post, "/api/v1/customers/10000/departments", token: reseller, json: #"{"name":"\#(name)"}"#)
+                #expect(created.status == .created || name == "Site principal", "the seed customer has Site principal already: \(created)")
+                let path = "/api/v1/customers/10000/departments/\(name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!)/settings"
+                let set = try await p.call(.put, path, token: reseller, json: #"{"values":{"preferences.language":"English"}}"#)
+                #expect(set.status == .ok, "\(path) → \(set)")
+                let read = try await p.call(.get, path, token: reseller)
+                #expect(read.status == .ok && read.json["values"]?["preferences.language"]?.string == "English", "\(read)")
+            }
+            let bad = try await p.call(.get, "/api/v1/customers/10000/departments/Site%zzprincipal/settings", token: reseller)
+            #expect(bad.status == .badRequest && bad.error == "the path's name is not valid percent-encoded UTF-8", "\(bad)")
+        }
+    }
+
+    /// A path the API has, asked with a method it does not take: 405 with Allow, not 404.
+    @Test(arguments: TestDatabase.all)
+    func aKnownPathWithAnotherMethodIs405(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let op = try await p.operatorToken()
+            let wrong = try await p.call(.delete, "/api/v1/customers", token: op)
+            #expect(wrong.status == .methodNotAllowed, "\(wrong)")
+            #expect(wrong.headers[.allow] == "GET, POST")
+            #expect(wrong.error == "DELETE is not allowed here; allowed: GET, POST")
+            let templated = try await p.call(.post, "/api/v1/phones/80:5E:C0:02:1C:1B/events", token: op)
+            #expect(templated.status == .methodNotAllowed && templated.headers[.allow] == "GET")
+            #expect(try await p.call(.get, "/api/v1/nothing/here", token: op).status == .notFound, "an unknown path stays 404")
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func rolesAreEnforced(_ db: TestDatabase) async throws {
         try await TestPlatform.run(db) { p in

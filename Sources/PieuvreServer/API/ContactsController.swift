@@ -27,7 +27,7 @@ struct ContactsController {
             guard let n = Int(text), (1...1000).contains(n) else { throw DomainError.invalid(field: "limit", value: String(text), reason: "must be a whole number from 1 to 1000") }
             limit = n
         }
-        let page = try await store.contacts(actor, sda: try context.parameters.require("sda"), q: query.get("q").map { String($0) }, limit: limit, cursor: query.get("cursor").map { String($0) })
+        let page = try await store.contacts(actor, sda: try context.parameters.text("sda"), q: query.get("q").map { String($0) }, limit: limit, cursor: query.get("cursor").map { String($0) })
         return try JSONResponse.make(page)
     }
 
@@ -35,33 +35,33 @@ struct ContactsController {
         let actor = try context.requireActor()
         let body = try await JSONBody.read(request, context: context, allowed: ["name", "numbers"])
         let card = try ContactCard(name: try body.string("name"), numbers: try Self.numbers(body) ?? [])
-        return try JSONResponse.make(try await store.createContact(actor, sda: try context.parameters.require("sda"), card), status: .created)
+        return try JSONResponse.make(try await store.createContact(actor, sda: try context.parameters.text("sda"), card), status: .created)
     }
 
     @Sendable func show(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.contact(actor, sda: try context.parameters.require("sda"), id: try context.parameters.require("id")))
+        return try JSONResponse.make(try await store.contact(actor, sda: try context.parameters.text("sda"), id: try context.parameters.text("id")))
     }
 
     @Sendable func update(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await JSONBody.read(request, context: context, allowed: ["name", "numbers"])
         if case .null? = body.fields["name"] { throw APIError(.badRequest, "field 'name' cannot be null") }
-        let view = try await store.updateContact(actor, sda: try context.parameters.require("sda"), id: try context.parameters.require("id"),
+        let view = try await store.updateContact(actor, sda: try context.parameters.text("sda"), id: try context.parameters.text("id"),
                                                  name: try body.string("name"), numbers: try Self.numbers(body))
         return try JSONResponse.make(view)
     }
 
     @Sendable func delete(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        try await store.deleteContact(actor, sda: try context.parameters.require("sda"), id: try context.parameters.require("id"))
+        try await store.deleteContact(actor, sda: try context.parameters.text("sda"), id: try context.parameters.text("id"))
         return Response(status: .noContent)
     }
 
     /// `text/csv` (`name,number,label`) or `text/vcard` (3.0 or 4.0).
     @Sendable func importFile(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let sda = try context.parameters.require("sda")
+        let sda = try context.parameters.text("sda")
         // The line is checked before the body is read: another tenant's line is a 404 at once.
         _ = try await store.contacts(actor, sda: sda, q: nil, limit: 1, cursor: nil)
         let contentType = (request.headers[.contentType] ?? "").lowercased()

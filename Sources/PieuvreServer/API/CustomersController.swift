@@ -33,12 +33,12 @@ struct CustomersController {
 
     @Sendable func show(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.customer(actor, reference: try context.parameters.require("reference")))
+        return try JSONResponse.make(try await store.customer(actor, reference: try context.parameters.text("reference")))
     }
 
     /// The networks a window's first fetch must come from: a bare JSON array of CIDRs.
     @Sendable func allowedNetworks(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        try JSONResponse.make(try await store.allowedNetworks(try context.requireActor(), reference: try context.parameters.require("reference")))
+        try JSONResponse.make(try await store.allowedNetworks(try context.requireActor(), reference: try context.parameters.text("reference")))
     }
 
     @Sendable func setAllowedNetworks(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
@@ -51,18 +51,18 @@ struct CustomersController {
             guard case let .string(text) = item else { throw APIError(.badRequest, "allowedNetworks[\(index)] must be a string, not \(item.typeName)") }
             return text
         }
-        return try JSONResponse.make(try await store.setAllowedNetworks(actor, reference: try context.parameters.require("reference"), networks))
+        return try JSONResponse.make(try await store.setAllowedNetworks(actor, reference: try context.parameters.text("reference"), networks))
     }
 
     @Sendable func departments(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.departments(actor, reference: try context.parameters.require("reference")))
+        return try JSONResponse.make(try await store.departments(actor, reference: try context.parameters.text("reference")))
     }
 
     @Sendable func createDepartment(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let body = try await JSONBody.read(request, context: context, allowed: ["name", "parent"])
-        let view = try await store.createDepartment(actor, reference: try context.parameters.require("reference"), name: try body.string("name"), parent: try body.string("parent"))
+        let view = try await store.createDepartment(actor, reference: try context.parameters.text("reference"), name: try body.string("name"), parent: try body.string("parent"))
         return try JSONResponse.make(view, status: .created)
     }
 }

@@ -19,7 +19,7 @@ struct LinesController {
 
     @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.lines(actor, reference: try context.parameters.require("reference")))
+        return try JSONResponse.make(try await store.lines(actor, reference: try context.parameters.text("reference")))
     }
 
     @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
@@ -35,13 +35,13 @@ struct LinesController {
         input.locked = try body.bool("locked")
         input.sipAuthName = try body.string("sipAuthName")
         input.sipPassword = try body.string("sipPassword")
-        let view = try await store.createLine(actor, reference: try context.parameters.require("reference"), input)
+        let view = try await store.createLine(actor, reference: try context.parameters.text("reference"), input)
         return try JSONResponse.make(view, status: .created)
     }
 
     @Sendable func show(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.line(actor, sda: try context.parameters.require("sda")))
+        return try JSONResponse.make(try await store.line(actor, sda: try context.parameters.text("sda")))
     }
 
     @Sendable func update(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
@@ -57,7 +57,7 @@ struct LinesController {
         patch.administrator = try body.requiredBool("administrator")
         patch.portalPassword = try body.nullableString("portalPassword")
         patch.sipPassword = try body.nullableString("sipPassword")
-        let line = try await store.updateLine(actor, sda: try context.parameters.require("sda"), patch)
+        let line = try await store.updateLine(actor, sda: try context.parameters.text("sda"), patch)
         // The line's account in its phones' files changed (name, SIP password…).
         if let notifier, let numbers = try? await store.numbersReached(by: .line(sda: line.sda)) { notifier.checkSync(numbers) }
         return try JSONResponse.make(line)
@@ -65,7 +65,7 @@ struct LinesController {
 
     @Sendable func delete(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        try await store.deleteLine(actor, sda: try context.parameters.require("sda"))
+        try await store.deleteLine(actor, sda: try context.parameters.text("sda"))
         return Response(status: .noContent)
     }
 }

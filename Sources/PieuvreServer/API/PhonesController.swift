@@ -24,7 +24,7 @@ struct PhonesController {
 
     @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.require("reference")))
+        return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.text("reference")))
     }
 
     @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
@@ -33,13 +33,13 @@ struct PhonesController {
         let input = NewPhone(mac: try body.string("mac"), model: try body.string("model"), description: try body.string("description"), sda: try body.string("sda"), department: try body.string("department"))
         guard input.mac != nil else { throw DomainError.missing(field: "mac") }
         guard input.model != nil else { throw DomainError.missing(field: "model") }
-        let view = try await store.registerPhone(actor, reference: try context.parameters.require("reference"), input)
+        let view = try await store.registerPhone(actor, reference: try context.parameters.text("reference"), input)
         return try JSONResponse.make(view, status: .created)
     }
 
     @Sendable func importPhones(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let reference = try context.parameters.require("reference")
+        let reference = try context.parameters.text("reference")
         let contentType = (request.headers[.contentType] ?? "").lowercased()
         let rows: [ImportRow]
         if contentType.hasPrefix("text/csv") || contentType.hasPrefix("text/plain") {
@@ -65,7 +65,7 @@ struct PhonesController {
 
     @Sendable func show(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.phone(actor, mac: try context.parameters.require("mac")))
+        return try JSONResponse.make(try await store.phone(actor, mac: try context.parameters.text("mac")))
     }
 
     @Sendable func update(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
@@ -87,7 +87,7 @@ struct PhonesController {
         }
         patch.authorizeNextHour = try body.bool("authorizeNextHour") ?? false
         patch.mac = try body.requiredString("mac")
-        let mac = try context.parameters.require("mac")
+        let mac = try context.parameters.text("mac")
         let before = try await store.phone(actor, mac: mac)
         let after = try await store.updatePhone(actor, mac: mac, patch)
         // The phone's file changed (its line, model or window): it fetches it now.
@@ -97,7 +97,7 @@ struct PhonesController {
 
     @Sendable func delete(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        try await store.deletePhone(actor, mac: try context.parameters.require("mac"))
+        try await store.deletePhone(actor, mac: try context.parameters.text("mac"))
         return Response(status: .noContent)
     }
 }

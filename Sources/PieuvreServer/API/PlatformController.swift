@@ -33,7 +33,7 @@ struct PlatformController {
     }
 
     @Sendable func deleteIntegrationKey(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        try await store.deleteIntegrationKey(try context.requireActor(), name: try context.parameters.require("name"))
+        try await store.deleteIntegrationKey(try context.requireActor(), name: try context.parameters.text("name"))
         return Response(status: .noContent)
     }
 

@@ -12,12 +12,12 @@ struct SettingsController {
         group.get("settings/catalogue", use: catalogue)
         route(group, "platform/settings") { _ in .platform }
         route(group, "reseller/settings") { _ in .reseller }
-        route(group, "customers/:reference/settings") { .customer(reference: try $0.parameters.require("reference")) }
+        route(group, "customers/:reference/settings") { .customer(reference: try $0.parameters.text("reference")) }
         route(group, "customers/:reference/departments/:name/settings") {
-            .department(reference: try $0.parameters.require("reference"), name: try $0.parameters.require("name"))
+            .department(reference: try $0.parameters.text("reference"), name: try $0.parameters.text("name"))
         }
-        route(group, "lines/:sda/settings") { .line(sda: try $0.parameters.require("sda")) }
-        route(group, "phones/:mac/settings") { .phone(mac: try $0.parameters.require("mac")) }
+        route(group, "lines/:sda/settings") { .line(sda: try $0.parameters.text("sda")) }
+        route(group, "phones/:mac/settings") { .phone(mac: try $0.parameters.text("mac")) }
     }
 
     private func route(_ group: RouterGroup<PieuvreRequestContext>, _ path: RouterPath, target: @escaping @Sendable (PieuvreRequestContext) throws -> LayerTarget) {
@@ -104,18 +104,18 @@ struct ProvisioningLogController {
         let actor = try context.requireActor()
         await journal.flush()
         let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-        return try JSONResponse.make(try await store.provisioningLog(actor, mac: try context.parameters.require("mac"), limit: limit))
+        return try JSONResponse.make(try await store.provisioningLog(actor, mac: try context.parameters.text("mac"), limit: limit))
     }
 
     @Sendable func customerEvents(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         await journal.flush()
         let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-        return try JSONResponse.make(try await store.provisioningLog(actor, reference: try context.parameters.require("reference"), limit: limit))
+        return try JSONResponse.make(try await store.provisioningLog(actor, reference: try context.parameters.text("reference"), limit: limit))
     }
 
     @Sendable func webPassword(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(["webAdminPassword": try await store.phoneWebPassword(actor, mac: try context.parameters.require("mac"))])
+        return try JSONResponse.make(["webAdminPassword": try await store.phoneWebPassword(actor, mac: try context.parameters.text("mac"))])
     }
 }

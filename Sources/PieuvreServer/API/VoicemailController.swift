@@ -35,22 +35,22 @@ struct VoicemailController {
             throw DomainError.invalid(field: "class", value: classText, reason: "is not one of: voice, fax")
         }
         let report = VoicemailReport(event: event, messageID: messageID, messageClass: messageClass, urgent: try body.bool("urgent") ?? false, from: try body.string("from"))
-        let sda = try context.parameters.require("sda")
+        let sda = try context.parameters.text("sda")
         let result = try await store.recordVoicemailEvent(actor, sda: sda, report, queueMail: mail != nil)
         if result.changed { notifier?.mailboxChanged(sda) }
         return try JSONResponse.make(result.counters)
     }
 
     @Sendable func counters(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        try JSONResponse.make(try await store.voicemailCounters(try context.requireActor(), sda: try context.parameters.require("sda")))
+        try JSONResponse.make(try await store.voicemailCounters(try context.requireActor(), sda: try context.parameters.text("sda")))
     }
 
     @Sendable func lamp(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        try JSONResponse.make(try await store.lampState(try context.requireActor(), sda: try context.parameters.require("sda")))
+        try JSONResponse.make(try await store.lampState(try context.requireActor(), sda: try context.parameters.text("sda")))
     }
 
     @Sendable func lampRules(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        try JSONResponse.make(try await store.lampRules(try context.requireActor(), sda: try context.parameters.require("sda")))
+        try JSONResponse.make(try await store.lampRules(try context.requireActor(), sda: try context.parameters.text("sda")))
     }
 
     /// The body and the answer: a bare JSON array `[{"number", "faxes", "urgent", "allVoicemail"}]`.
@@ -65,7 +65,7 @@ struct VoicemailController {
             guard let number = try rule.string("number") else { throw DomainError.missing(field: "[\(index)].number") }
             return LampRule(number: number, faxes: try rule.bool("faxes") ?? false, urgent: try rule.bool("urgent") ?? false, allVoicemail: try rule.bool("allVoicemail") ?? false)
         }
-        let sda = try context.parameters.require("sda")
+        let sda = try context.parameters.text("sda")
         let before = Set(try await store.lampRules(actor, sda: sda).map(\.number))
         let saved = try await store.setLampRules(actor, sda: sda, rules)
         // Numbers that lost a rule go out, numbers that gained one light at once if due.
@@ -74,7 +74,7 @@ struct VoicemailController {
     }
 
     @Sendable func emailRule(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let rule = try await store.emailRule(try context.requireActor(), sda: try context.parameters.require("sda"))
+        let rule = try await store.emailRule(try context.requireActor(), sda: try context.parameters.text("sda"))
         return try JSONResponse.make(rule ?? EmailRule(address: "", faxes: false, urgent: false, allVoicemail: false, attach: false))
     }
 
@@ -90,7 +90,7 @@ struct VoicemailController {
         }
         let rule = address.isEmpty ? nil : EmailRule(address: address, faxes: try body.bool("faxes") ?? false, urgent: try body.bool("urgent") ?? false,
                                                      allVoicemail: try body.bool("allVoicemail") ?? false, attach: try body.bool("attach") ?? false, language: language)
-        let saved = try await store.setEmailRule(actor, sda: try context.parameters.require("sda"), rule)
+        let saved = try await store.setEmailRule(actor, sda: try context.parameters.text("sda"), rule)
         return try JSONResponse.make(saved ?? EmailRule(address: "", faxes: false, urgent: false, allVoicemail: false, attach: false))
     }
 }

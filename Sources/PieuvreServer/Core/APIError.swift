@@ -33,6 +33,17 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as DomainError {
             return Self.response(for: error)
         } catch let error as HTTPError {
+            // A path the API has, asked with a method it does not take: 405 and what it takes.
+            let path = request.uri.path
+            if error.status == .notFound, path.hasPrefix("/api/v1/") {
+                let allowed = PublishedRoutes.api.methods(for: path.dropFirst("/api/v1".count))
+                if !allowed.isEmpty, !allowed.contains(request.method.rawValue) {
+                    let list = allowed.sorted().joined(separator: ", ")
+                    var response = Self.response(.methodNotAllowed, ["error": .string("\(request.method) is not allowed here; allowed: \(list)")])
+                    response.headers[.allow] = list
+                    return response
+                }
+            }
             let message = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             // A browser that strays outside the API and the phones' directory gets a page.
             if Self.wantsHTML(request) { return ProblemHTML.response(status: error.status, message: message) }

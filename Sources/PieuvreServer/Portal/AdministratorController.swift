@@ -68,7 +68,7 @@ struct AdministratorController {
 
     @Sendable func phone(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: [.administrator, .reseller]) { actor in
-            try await phonePage(request, actor, mac: try context.parameters.require("mac")) { _ in }
+            try await phonePage(request, actor, mac: try context.parameters.text("mac")) { _ in }
         }
     }
 
@@ -87,7 +87,7 @@ struct AdministratorController {
     }
 
     @Sendable func changePhone(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let mac = context.parameters.get("mac") ?? ""
+        let mac = context.parameters.optionalText("mac") ?? ""
         return await kit.form(request, roles: [.administrator, .reseller]) { actor, form in
             var patch = PhonePatch()
             patch.description = .set(form["description"] ?? "")
@@ -112,7 +112,7 @@ struct AdministratorController {
 
     /// The seed's untick/retick dance in one step: the window opens for the next hour.
     @Sendable func reopen(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let mac = context.parameters.get("mac") ?? ""
+        let mac = context.parameters.optionalText("mac") ?? ""
         return await kit.form(request, roles: [.administrator, .reseller]) { actor, _ in
             var patch = PhonePatch()
             patch.authorizeNextHour = true
@@ -126,13 +126,13 @@ struct AdministratorController {
 
     @Sendable func phoneSettings(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: [.administrator, .reseller]) { actor in
-            let mac = try context.parameters.require("mac")
+            let mac = try context.parameters.text("mac")
             return try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: nil, back: "/admin/phones/\(mac)", action: "/admin/phones/\(mac)/settings")
         }
     }
 
     @Sendable func savePhoneSettings(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let mac = context.parameters.get("mac") ?? ""
+        let mac = context.parameters.optionalText("mac") ?? ""
         return await kit.form(request, roles: [.administrator, .reseller], limit: 256 * 1024) { actor, form in
             try await kit.savePhoneSettings(request, actor, form, mac: mac, tabs: nil, back: "/admin/phones/\(mac)", action: "/admin/phones/\(mac)/settings")
         } invalid: { actor, _, error in

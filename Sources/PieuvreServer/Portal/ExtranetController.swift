@@ -65,7 +65,7 @@ struct ExtranetController {
 
     @Sendable func client(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: Self.sheetRoles) { actor in
-            kit.render(.client, try await clientModel(actor, reference: try context.parameters.require("ref")), request, actor: actor)
+            kit.render(.client, try await clientModel(actor, reference: try context.parameters.text("ref")), request, actor: actor)
         }
     }
 
@@ -89,7 +89,7 @@ struct ExtranetController {
 
     @Sendable func provisionForm(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: Self.sheetRoles) { actor in
-            let reference = try context.parameters.require("ref")
+            let reference = try context.parameters.text("ref")
             _ = try await store.customer(actor, reference: reference)
             return provisionPage(request, actor, reference, form: ["sda": request.uri.queryParameters.get("sda") ?? ""], error: nil)
         }
@@ -101,7 +101,7 @@ struct ExtranetController {
     }
 
     @Sendable func provision(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let reference = context.parameters.get("ref") ?? ""
+        let reference = context.parameters.optionalText("ref") ?? ""
         return await kit.form(request, roles: Self.sheetRoles) { actor, form in
             _ = try await store.registerPhone(actor, reference: reference, NewPhone(mac: form["mac"], model: form["model"], description: form["description"], sda: form.optional("sda")))
             return kit.redirect("/extranet/clients/\(reference)#compte")
@@ -112,9 +112,9 @@ struct ExtranetController {
     }
 
     @Sendable func deletePhone(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let reference = context.parameters.get("ref") ?? ""
+        let reference = context.parameters.optionalText("ref") ?? ""
         return await kit.form(request, roles: Self.sheetRoles) { actor, _ in
-            try await store.deletePhone(actor, mac: try context.parameters.require("mac"))
+            try await store.deletePhone(actor, mac: try context.parameters.text("mac"))
             return kit.redirect("/extranet/clients/\(reference)#compte")
         } invalid: { actor, _, error in
             try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = error.description }
@@ -124,7 +124,7 @@ struct ExtranetController {
     // MARK: imports
 
     @Sendable func importCSV(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let reference = context.parameters.get("ref") ?? ""
+        let reference = context.parameters.optionalText("ref") ?? ""
         return await kit.form(request, roles: [.reseller, .operator], limit: 8 * 1024 * 1024) { actor, form in
             let csv = form["csv"] ?? ""
             return try await runImport(request, actor, reference, csv: csv, dryRun: form["action"] != "import") { try PhoneImportFile.rows(csv: csv) }
@@ -134,7 +134,7 @@ struct ExtranetController {
     }
 
     @Sendable func importBlock(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let reference = context.parameters.get("ref") ?? ""
+        let reference = context.parameters.optionalText("ref") ?? ""
         return await kit.form(request, roles: [.reseller, .operator]) { actor, form in
             try await runImport(request, actor, reference, csv: nil, dryRun: false) {
                 try PhoneImportFile.rows(firstMac: form["firstMac"], count: Int(form["count"] ?? ""), model: form["model"], description: nil, sda: nil, limit: PhonesController.blockLimit)
@@ -169,7 +169,7 @@ struct ExtranetController {
     // MARK: lines
 
     @Sendable func createLine(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let reference = context.parameters.get("ref") ?? ""
+        let reference = context.parameters.optionalText("ref") ?? ""
         return await kit.form(request, roles: Self.sheetRoles) { actor, form in
             var input = NewLine(sda: form["sda"], name: form["name"])
             input.department = form.optional("department")
@@ -184,11 +184,11 @@ struct ExtranetController {
     }
 
     @Sendable func changePresentedNumber(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let reference = context.parameters.get("ref") ?? ""
+        let reference = context.parameters.optionalText("ref") ?? ""
         return await kit.form(request, roles: Self.sheetRoles) { actor, form in
             var patch = LinePatch()
             patch.presentedNumber = .set(form["presentedNumber"] ?? "")
-            _ = try await store.updateLine(actor, sda: try context.parameters.require("sda"), patch)
+            _ = try await store.updateLine(actor, sda: try context.parameters.text("sda"), patch)
             let saved = kit.language(request).text("saved")
             return try await clientPage(request, actor, reference) { $0.message = saved }
         } invalid: { actor, _, error in
@@ -198,7 +198,7 @@ struct ExtranetController {
 
     @Sendable func editLinePage(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: Self.sheetRoles) { actor in
-            try await lineView(request, actor, reference: try context.parameters.require("ref"), sda: try context.parameters.require("sda"), typed: nil, error: nil)
+            try await lineView(request, actor, reference: try context.parameters.text("ref"), sda: try context.parameters.text("sda"), typed: nil, error: nil)
         }
     }
 
@@ -222,8 +222,8 @@ struct ExtranetController {
     }
 
     @Sendable func editLine(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let reference = context.parameters.get("ref") ?? ""
-        let sda = context.parameters.get("sda") ?? ""
+        let reference = context.parameters.optionalText("ref") ?? ""
+        let sda = context.parameters.optionalText("sda") ?? ""
         return await kit.form(request, roles: Self.sheetRoles) { actor, form in
             guard try await store.line(actor, sda: sda).customer == reference else { throw DomainError.notFound(what: "line", key: sda) }
             var patch = LinePatch()

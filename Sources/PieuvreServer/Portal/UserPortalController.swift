@@ -40,14 +40,14 @@ struct UserPortalController {
 
     @Sendable func phoneSettings(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: Self.roles) { actor in
-            let mac = try context.parameters.require("mac")
+            let mac = try context.parameters.text("mac")
             try await requireOwnPhone(actor, mac)
             return try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: UserTabs(settings: true), back: "/portal", action: "/portal/phones/\(mac)")
         }
     }
 
     @Sendable func savePhoneSettings(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let mac = context.parameters.get("mac") ?? ""
+        let mac = context.parameters.optionalText("mac") ?? ""
         return await kit.form(request, roles: Self.roles) { actor, form in
             try await requireOwnPhone(actor, mac)
             return try await kit.savePhoneSettings(request, actor, form, mac: mac, tabs: UserTabs(settings: true), back: "/portal", action: "/portal/phones/\(mac)")
@@ -115,7 +115,7 @@ struct UserPortalController {
 
     @Sendable func deleteContact(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.form(request, roles: Self.roles) { actor, _ in
-            try await store.deleteContact(actor, sda: actor.login, id: try context.parameters.require("id"))
+            try await store.deleteContact(actor, sda: actor.login, id: try context.parameters.text("id"))
             return kit.redirect("/portal/contacts")
         } invalid: { actor, _, error in
             try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { $0.error = error.description }

@@ -18,7 +18,7 @@ struct PhoneFilesController {
 
     @Sendable func fetch(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let answer = try await files.answer(PhoneFiles.Request(
-            fileName: context.parameters.get("file") ?? "",
+            fileName: context.parameters.optionalText("file") ?? "",
             path: request.uri.description,
             userAgent: request.headers[.userAgent],
             authorization: request.headers[.authorization],
@@ -52,7 +52,7 @@ struct PhoneFilesController {
     /// credentials as userinfo, which the phone sends as Basic or answers a Digest challenge with.
     @Sendable func book(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let answer = try await files.phonebook(PhoneFiles.BookRequest(
-            mac: context.parameters.get("mac") ?? "", book: context.parameters.get("book") ?? "",
+            mac: context.parameters.optionalText("mac") ?? "", book: context.parameters.optionalText("book") ?? "",
             query: request.uri.queryParameters.get("q").map { String($0) }, path: request.uri.description,
             authorization: request.headers[.authorization], userAgent: request.headers[.userAgent], sourceIP: context.remoteIP, transport: transport))
         var response = respond(answer)
