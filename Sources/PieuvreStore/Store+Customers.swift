@@ -3,17 +3,6 @@ import Foundation
 import PieuvreCore
 
 extension Store {
-    public func customers(_ actor: Actor) async throws -> [CustomerSheet] {
-        try actor.require([.operator, .reseller, .administrator], to: "list customers")
-        let query = Customer.query(on: db).with(\.$reseller).sort(\.$reference)
-        switch actor.role {
-        case .reseller: query.filter(\.$reseller.$id == actor.resellerID!)
-        case .administrator: query.filter(\.$id == actor.customerID!)
-        default: break
-        }
-        return try await query.all().map(Self.sheet)
-    }
-
     public func customer(_ actor: Actor, reference: String) async throws -> CustomerSheet {
         Self.sheet(try await visibleCustomer(actor, reference, on: db))
     }
@@ -67,14 +56,6 @@ extension Store {
     }
 
     // MARK: departments
-
-    public func departments(_ actor: Actor, reference: String) async throws -> [DepartmentView] {
-        try actor.require([.operator, .reseller, .administrator], to: "list departments")
-        let customer = try await visibleCustomer(actor, reference, on: db)
-        let all = try await Department.query(on: db).filter(\.$customer.$id == customer.id!).sort(\.$name).all()
-        let names = Dictionary(uniqueKeysWithValues: all.map { ($0.id!, $0.name) })
-        return all.map { DepartmentView(name: $0.name, parent: $0.$parent.id.flatMap { names[$0] }) }
-    }
 
     /// Renames a department; its lines, phones and sub-departments follow (they point at it).
     public func renameDepartment(_ actor: Actor, reference: String, name: String, to newName: String?) async throws -> DepartmentView {

@@ -3,13 +3,6 @@ import Foundation
 import PieuvreCore
 
 extension Store {
-    public func lines(_ actor: Actor, reference: String) async throws -> [LineView] {
-        try actor.require([.operator, .reseller, .administrator], to: "list lines")
-        let customer = try await visibleCustomer(actor, reference, on: db)
-        let lines = try await Line.query(on: db).filter(\.$customer.$id == customer.id!).with(\.$department).sort(\.$sda).all()
-        return lines.map { Self.view($0, customer: customer.reference) }
-    }
-
     public func line(_ actor: Actor, sda: String) async throws -> LineView {
         let line = try await visibleLine(actor, sda, on: db)
         return Self.view(line, customer: line.customer.reference)

@@ -4,15 +4,6 @@ import PhoneCatalog
 import PieuvreCore
 
 extension Store {
-    public func phones(_ actor: Actor, reference: String) async throws -> [PhoneView] {
-        try actor.require([.operator, .reseller, .administrator], to: "list phones")
-        let customer = try await visibleCustomer(actor, reference, on: db)
-        let phones = try await Phone.query(on: db).filter(\.$customer.$id == customer.id!)
-            .with(\.$line).with(\.$department).sort(\.$mac).all()
-        let now = clock.now
-        return phones.map { view($0, customer: customer.reference, now: now) }
-    }
-
     public func phone(_ actor: Actor, mac: String) async throws -> PhoneView {
         let phone = try await visiblePhone(actor, mac, on: db)
         return view(phone, customer: phone.customer.reference, now: clock.now)

@@ -20,10 +20,10 @@ import Testing
             #expect(sheet.json["createdAt"]?.string == "2026-11-18T11:06:40Z")
 
             let list = try await p.call(.get, "/api/v1/customers", token: reseller)
-            #expect(list.json.array.map { $0["reference"]?.string } == ["10000"])
+            #expect(list.items.map { $0["reference"]?.string } == ["10000"])
 
             let departments = try await p.call(.get, "/api/v1/customers/10000/departments", token: reseller)
-            let pairs = departments.json.array.map { "\($0["name"]?.string ?? "")<\($0["parent"]?.string ?? "-")" }
+            let pairs = departments.items.map { "\($0["name"]?.string ?? "")<\($0["parent"]?.string ?? "-")" }
             #expect(Set(pairs) == ["Site principal<-", "Clichy<Site principal", "St_Avertin<Site principal", "Nantes<Site principal"])
         }
     }
@@ -55,7 +55,7 @@ import Testing
             #expect(badPostal.error == "postalCode '7500' must be 5 digits")
             let missing = try await p.call(.post, "/api/v1/customers", token: reseller, json: #"{"siret":"48285833900021","address":"x","postalCode":"75001","city":"Paris"}"#)
             #expect(missing.error == "companyName is required")
-            #expect(try await p.call(.get, "/api/v1/customers", token: reseller).json.array.isEmpty, "nothing was created")
+            #expect(try await p.call(.get, "/api/v1/customers", token: reseller).items.isEmpty, "nothing was created")
             // The operator does not create customers: a reseller owns each one.
             #expect(try await p.call(.post, "/api/v1/customers", token: try await p.operatorToken(), json: #"{"companyName":"A"}"#).status == .forbidden)
         }
@@ -70,7 +70,7 @@ import Testing
             #expect(try await p.call(.post, "/api/v1/customers/10000/phones", token: first, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920","sda":"0970192349"}"#).status == .created)
 
             let other = try await p.reseller("rival", name: "Rival Telecom")
-            #expect(try await p.call(.get, "/api/v1/customers", token: other).json.array.isEmpty)
+            #expect(try await p.call(.get, "/api/v1/customers", token: other).items.isEmpty)
             let probes: [(HTTPRequestMethodBox, String, String?)] = [
                 (.get, "/api/v1/customers/10000", nil),
                 (.get, "/api/v1/customers/10000/lines", nil),
@@ -96,7 +96,7 @@ import Testing
             // And nothing changed for the owner.
             let phone = try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B", token: first)
             #expect(phone.json["description"]?.string == "")
-            #expect(try await p.call(.get, "/api/v1/customers/10000/departments", token: first).json.array.count == 4)
+            #expect(try await p.call(.get, "/api/v1/customers/10000/departments", token: first).items.count == 4)
         }
     }
 }

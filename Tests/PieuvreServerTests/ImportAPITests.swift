@@ -36,7 +36,7 @@ import Testing
             #expect(lines[2]["error"]?.string?.contains("sda '0970000000' is not a line of this customer") == true)
             #expect(lines[3]["error"]?.string == "mac 00:15:65:82:0B:99 appears again (first on line 2)")
             #expect(lines[4]["error"]?.string == "mac 80:5E:C0:02:1C:1B: An attempt has been made to create a duplicate object.")
-            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).json.array.count == 1, "nothing imported")
+            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).items.count == 1, "nothing imported")
 
             let good = """
                 mac,model,sda,description
@@ -48,7 +48,7 @@ import Testing
             let ok = try await p.call(.post, "/api/v1/customers/10000/phones/import", token: reseller, body: good, contentType: "text/csv; charset=utf-8")
             #expect(ok.status == .created, "\(ok)")
             #expect(ok.json["created"]?.int == 3)
-            let phones = try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).json.array
+            let phones = try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).items
             #expect(phones.count == 4)
             let w52p = phones.first { $0["mac"]?.string == "00:15:65:96:4C:C4" }
             #expect(w52p?["description"]?.string == "Yealink W52P, DECT")
@@ -74,7 +74,7 @@ import Testing
             let unknownField = try await p.call(.post, "/api/v1/customers/10000/phones/import", token: reseller, json: #"{"block":{"firstMac":"00:15:65:00:10:00","count":1,"model":"yealink-t48g","colour":"red"}}"#)
             #expect(unknownField.status == .badRequest)
             #expect(unknownField.error?.hasPrefix("unknown field 'block.colour'") == true)
-            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).json.array.count == 4)
+            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).items.count == 4)
         }
     }
 

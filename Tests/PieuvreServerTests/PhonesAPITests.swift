@@ -35,11 +35,11 @@ import Testing
             #expect(elsewhere.error == Self.duplicateText)
 
             let list = try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller)
-            #expect(list.json.array.count == 1)
-            #expect(list.json[0]?["mac"]?.string == "80:5E:C0:02:1C:1B")
+            #expect(list.items.count == 1)
+            #expect(list.items.first?["mac"]?.string == "80:5E:C0:02:1C:1B")
 
             #expect(try await p.call(.delete, "/api/v1/phones/80:5E:C0:02:1C:1B", token: reseller).status == .noContent)
-            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).json.array.isEmpty)
+            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).items.isEmpty)
             #expect(try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B", token: reseller).status == .notFound)
         }
     }
@@ -62,7 +62,7 @@ import Testing
                 #expect(reply.status == .unprocessableContent, "\(body)")
                 #expect(reply.error?.hasPrefix(message) == true, "\(reply)")
             }
-            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).json.array.isEmpty)
+            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).items.isEmpty)
         }
     }
 
@@ -84,7 +84,7 @@ import Testing
                 #expect(statuses.filter { $0 == 201 }.count == 1, "\(statuses)")
                 #expect(statuses.filter { $0 == 409 }.count == 5, "\(statuses)")
             }
-            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).json.array.count == 3)
+            #expect(try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller).items.count == 3)
         }
     }
 

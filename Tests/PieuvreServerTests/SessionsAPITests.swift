@@ -63,7 +63,7 @@ import Testing
             // The administrator manages its own customer.
             let adminToken = try #require(admin.json["token"]?.string)
             #expect(try await p.call(.get, "/api/v1/customers/10000", token: adminToken).json["companyName"]?.string == "OPENIP")
-            #expect(try await p.call(.get, "/api/v1/customers/10000/lines", token: adminToken).json.array.count == 2)
+            #expect(try await p.call(.get, "/api/v1/customers/10000/lines", token: adminToken).items.count == 2)
             #expect(try await p.call(.post, "/api/v1/customers/10000/phones/import", token: adminToken, body: "mac,model\n", contentType: "text/csv").status == .forbidden)
         }
     }

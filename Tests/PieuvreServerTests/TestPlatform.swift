@@ -98,6 +98,8 @@ struct TestPlatform {
         var json: JSONValue { (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .null }
         var description: String { "\(status.code) \(text)" }
         var error: String? { json["error"]?.string }
+        /// A page's items (`{"items": [...], "next": ...}`).
+        var items: [JSONValue] { json["items"]?.array ?? [] }
     }
 
     @discardableResult

@@ -75,6 +75,8 @@ def test_demo_loads_the_seed_and_prints_logins(data_dir):
         assert status == 200
         assert (sheet["companyName"], sheet["siret"], sheet["city"], sheet["reseller"]) == ("OPENIP", "48285833900021", "Clichy", "Expert Produits")
         status, phones = curl("GET", f"{server.base}/api/v1/customers/10000/phones", token=reseller)
+        assert phones["next"] is None, "11 phones fit in one page"
+        phones = phones["items"]
         by_mac = {p["mac"]: p for p in phones}
         assert by_mac["80:5E:C0:02:1C:1B"]["model"] == "yealink-cp920"
         assert by_mac["80:5E:C0:02:1C:1B"]["sda"] == "0970192349"
@@ -84,7 +86,7 @@ def test_demo_loads_the_seed_and_prints_logins(data_dir):
         admin = login(server.base, "0970711111", admin_line.group(1))
         status, lines = curl("GET", f"{server.base}/api/v1/customers/10000/lines", token=admin)
         assert status == 200
-        first = next(l for l in lines if l["sda"] == "0970711111")
+        first = next(l for l in lines["items"] if l["sda"] == "0970711111")
         assert first["name"] == "Utilisateur Full Meta Test - 1" and first["administrator"] is True
         status, reply = curl("POST", f"{server.base}/api/v1/customers/10000/phones", token=reseller,
                              body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920", "sda": "0970192349"})
@@ -131,7 +133,7 @@ if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
             try:
                 reseller = login(server.base, "expert", password)
                 status, phones = curl("GET", f"{server.base}/api/v1/customers/10000/phones", token=reseller)
-                assert status == 200 and len(phones) == 11
+                assert status == 200 and len(phones["items"]) == 11
                 assert not os.path.exists(os.path.join(data_dir, "pieuvre.sqlite")), "PostgreSQL was used, not the SQLite default"
             finally:
                 assert server.stop() == 0

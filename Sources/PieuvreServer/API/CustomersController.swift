@@ -18,7 +18,7 @@ struct CustomersController {
     }
 
     @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        try JSONResponse.make(try await store.customers(try context.requireActor()))
+        try JSONResponse.make(try await store.customers(try context.requireActor(), try ListQuery.read(request)))
     }
 
     @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
@@ -56,7 +56,7 @@ struct CustomersController {
 
     @Sendable func departments(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.departments(actor, reference: try context.parameters.text("reference")))
+        return try JSONResponse.make(try await store.departments(actor, reference: try context.parameters.text("reference"), try ListQuery.read(request)))
     }
 
     @Sendable func createDepartment(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

@@ -19,7 +19,7 @@ struct LinesController {
 
     @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.lines(actor, reference: try context.parameters.text("reference")))
+        return try JSONResponse.make(try await store.lines(actor, reference: try context.parameters.text("reference"), try ListQuery.read(request)))
     }
 
     @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

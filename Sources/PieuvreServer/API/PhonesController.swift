@@ -24,7 +24,9 @@ struct PhonesController {
 
     @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.text("reference")))
+        let query = request.uri.queryParameters
+        let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"))
+        return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.text("reference"), try ListQuery.read(request), filter: filter))
     }
 
     @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

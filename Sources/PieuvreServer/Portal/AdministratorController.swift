@@ -27,7 +27,7 @@ struct AdministratorController {
     }
 
     func reference(_ actor: Actor) async throws -> String {
-        guard let customer = try await store.customers(actor).first else { throw DomainError.notFound(what: "customer", key: actor.login) }
+        guard let customer = try await store.customers(actor, ListRequest(limit: 1)).items.first else { throw DomainError.notFound(what: "customer", key: actor.login) }
         return customer.reference
     }
 
@@ -39,11 +39,11 @@ struct AdministratorController {
 
     private func phonesPage(_ request: Request, _ actor: Actor, status: HTTPResponse.Status = .ok, _ adjust: (inout AdminPhonesPage) -> Void) async throws -> Response {
         let reference = try await reference(actor)
-        let q = (request.uri.queryParameters.get("q") ?? "").lowercased()
-        let phones = try await store.phones(actor, reference: reference).filter { p in
-            q.isEmpty || [p.mac, p.modelName, p.description, p.sda ?? "", p.department ?? ""].contains { $0.lowercased().contains(q) }
-        }
-        var model = AdminPhonesPage(phones: phones.map(PhoneRow.init), departments: try await store.departments(actor, reference: reference).map { Option($0.name) }, q: q)
+        let q = request.uri.queryParameters.get("q") ?? ""
+        // A page at a time, searched in the database: a customer of 100,000 phones costs a page.
+        let page = try await store.phones(actor, reference: reference, ListRequest(q: q, cursor: request.uri.queryParameters.get("after")))
+        var model = AdminPhonesPage(phones: page.items.map(PhoneRow.init), departments: try await store.departments(actor, reference: reference, .all).items.map { Option($0.name) }, q: q,
+                                    next: page.next.map { PortalKit.query("/admin", ["q": q, "after": $0]) })
         adjust(&model)
         return kit.render(.adminPhones, model, request, status: status, actor: actor)
     }
@@ -148,8 +148,8 @@ struct AdministratorController {
 
     private func departmentsPage(_ request: Request, _ actor: Actor, status: HTTPResponse.Status = .ok, _ adjust: (inout DepartmentsPage) -> Void) async throws -> Response {
         let reference = try await reference(actor)
-        let departments = try await store.departments(actor, reference: reference)
-        let lines = try await store.lines(actor, reference: reference)
+        let departments = try await store.departments(actor, reference: reference, .all).items
+        let lines = try await store.lines(actor, reference: reference, .all).items
         // Depth-first: each department under its parent, indented by depth.
         var tree: [DepartmentsPage.Node] = []
         func visit(_ parent: String?, depth: Int) {
@@ -211,7 +211,7 @@ struct AdministratorController {
         let reference = try await reference(actor)
         let layer = try await store.settingsLayer(actor, target(reference, department))
         let layers = [Option("", label: lang.text("customerLayer"), selected: department.isEmpty)]
-            + (try await store.departments(actor, reference: reference)).map { Option($0.name, label: "\(lang.text("department")) \($0.name)", selected: $0.name == department) }
+            + (try await store.departments(actor, reference: reference, .all)).items.map { Option($0.name, label: "\(lang.text("department")) \($0.name)", selected: $0.name == department) }
         let form = SettingsForm.build(layer: layer, model: nil, actor: actor, showLocks: true, action: "/admin/profiles", lang: lang)
         let page = SettingsPage(tabs: nil, title: lang.text("profiles"), back: "/admin", layers: layers, action: "/admin/profiles",
                                 form: form, department: department.isEmpty ? nil : department, message: message, error: error)

@@ -37,11 +37,10 @@ struct ExtranetController {
     }
 
     private func clientsPage(_ request: Request, _ actor: Actor, form: [String: String], error: String?) async throws -> Response {
-        let q = (request.uri.queryParameters.get("q") ?? "").lowercased()
-        let rows = try await store.customers(actor).filter { c in
-            q.isEmpty || [c.reference, c.companyName, c.city, c.siret].contains { $0.lowercased().contains(q) }
-        }.map { ClientsPage.Row(created: PortalKit.date($0.createdAt), reference: $0.reference, companyName: $0.companyName) }
-        let model = ClientsPage(customers: rows, q: q, canCreate: actor.role == .reseller, form: form, error: error)
+        let q = request.uri.queryParameters.get("q") ?? ""
+        let page = try await store.customers(actor, ListRequest(q: q, cursor: request.uri.queryParameters.get("after")))
+        let rows = page.items.map { ClientsPage.Row(created: PortalKit.date($0.createdAt), reference: $0.reference, companyName: $0.companyName) }
+        let model = ClientsPage(customers: rows, q: q, next: page.next.map { PortalKit.query("/extranet", ["q": q, "after": $0]) }, canCreate: actor.role == .reseller, form: form, error: error)
         return kit.render(.clients, model, request, status: error == nil ? .ok : .unprocessableContent, actor: actor)
     }
 
@@ -65,22 +64,33 @@ struct ExtranetController {
 
     @Sendable func client(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: Self.sheetRoles) { actor in
-            kit.render(.client, try await clientModel(actor, reference: try context.parameters.text("ref")), request, actor: actor)
+            kit.render(.client, try await clientModel(actor, reference: try context.parameters.text("ref"), request: request), request, actor: actor)
         }
     }
 
-    func clientModel(_ actor: Actor, reference: String) async throws -> ClientPage {
+    /// The fiche client: its lines and phones a page at a time, each table with its own search
+    /// (`lq`, `pq`) and next page (`lafter`, `pafter`), so a customer of 100,000 phones is a
+    /// page of 100, not 51 MB.
+    func clientModel(_ actor: Actor, reference: String, request: Request) async throws -> ClientPage {
         let sheet = try await store.customer(actor, reference: reference)
+        let query = request.uri.queryParameters
+        let lineQ = query.get("lq") ?? "", phoneQ = query.get("pq") ?? ""
+        let lines = try await store.lines(actor, reference: reference, ListRequest(q: lineQ, cursor: query.get("lafter")))
+        let phones = try await store.phones(actor, reference: reference, ListRequest(q: phoneQ, cursor: query.get("pafter")))
+        let here = "/extranet/clients/\(reference)"
         return ClientPage(
             sheet: sheet, created: PortalKit.date(sheet.createdAt, time: false), reference: reference,
-            lines: try await store.lines(actor, reference: reference).map(ClientPage.LineRow.init),
-            phones: try await store.phones(actor, reference: reference).map(PhoneRow.init),
+            lines: lines.items.map(ClientPage.LineRow.init),
+            phones: phones.items.map(PhoneRow.init),
+            lineQ: lineQ, linesNext: lines.next.map { PortalKit.query(here, ["lq": lineQ, "lafter": $0, "pq": phoneQ]) },
+            phoneQ: phoneQ, phonesNext: phones.next.map { PortalKit.query(here, ["pq": phoneQ, "pafter": $0, "lq": lineQ]) + "#phones" },
+            phoneCount: try await store.phoneCount(actor, reference: reference),
             models: Option.models(),
-            departments: try await store.departments(actor, reference: reference).map { Option($0.name) })
+            departments: try await store.departments(actor, reference: reference, .all).items.map { Option($0.name) })
     }
 
     private func clientPage(_ request: Request, _ actor: Actor, _ reference: String, status: HTTPResponse.Status = .ok, _ adjust: (inout ClientPage) -> Void) async throws -> Response {
-        var model = try await clientModel(actor, reference: reference)
+        var model = try await clientModel(actor, reference: reference, request: request)
         adjust(&model)
         return kit.render(.client, model, request, status: status, actor: actor)
     }
@@ -214,7 +224,7 @@ struct ExtranetController {
                         presentedNumber: typed?["presentedNumber"] ?? line.presentedNumber,
                         locked: typed.map { $0.checked("locked") } ?? line.locked,
                         administrator: typed.map { $0.checked("administrator") } ?? line.administrator),
-            departments: try await store.departments(actor, reference: reference).map { Option($0.name, selected: $0.name == department) },
+            departments: try await store.departments(actor, reference: reference, .all).items.map { Option($0.name, selected: $0.name == department) },
             restrictions: InternationalRestriction.allCases.map { Option($0.rawValue, selected: $0.rawValue == restriction) },
             canChangeRestriction: actor.role >= .reseller,
             error: error)

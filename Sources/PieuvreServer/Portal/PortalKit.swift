@@ -180,6 +180,14 @@ struct PortalKit: Sendable {
 
     // MARK: dates
 
+    /// A portal address with its query (empty values left out), each value percent-encoded.
+    static func query(_ path: String, _ items: KeyValuePairs<String, String>) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let parts = items.filter { !$0.value.isEmpty }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+        return parts.isEmpty ? path : path + "?" + parts.joined(separator: "&")
+    }
+
     static func date(_ date: Date?, time: Bool = true) -> String {
         guard let date else { return "" }
         let c = paris.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)

@@ -7,6 +7,8 @@ struct AdminPhonesPage {
     let phones: [PhoneRow]
     let departments: [Option]
     let q: String
+    /// The next page's address (the list pages; nil on the last page).
+    var next: String? = nil
     var message: String?
     var error: String?
 }

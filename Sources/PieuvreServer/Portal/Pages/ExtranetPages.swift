@@ -12,6 +12,8 @@ struct ClientsPage {
     }
     let customers: [Row]
     let q: String
+    /// The next page's address (nil on the last page).
+    let next: String?
     let canCreate: Bool
     /// What was typed in "Nouveau client", shown again with the error.
     let form: [String: String]
@@ -49,6 +51,12 @@ struct ClientPage {
     let reference: String
     let lines: [LineRow]
     let phones: [PhoneRow]
+    /// Each table pages and searches on its own (`lq`/`lafter`, `pq`/`pafter`).
+    let lineQ: String
+    let linesNext: String?
+    let phoneQ: String
+    let phonesNext: String?
+    let phoneCount: Int
     let models: [Option]
     let departments: [Option]
     var message: String?
