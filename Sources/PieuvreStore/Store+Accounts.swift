@@ -59,11 +59,13 @@ extension Store {
         try await APISession.query(on: db).filter(\.$tokenHash == Secrets.sha256Hex(token)).delete()
     }
 
-    public func auditLog(_ actor: Actor, limit: Int) async throws -> [AuditEntry] {
+    /// The audit log, newest first, a page at a time (operator).
+    public func auditLog(_ actor: Actor, _ list: ListRequest = .init()) async throws -> Page<AuditEntry> {
         try actor.require([.operator], to: "read the audit log")
-        let events = try await AuditEvent.query(on: db).sort(\.$at, .descending).limit(max(1, min(limit, 1000))).all()
-        return events.map {
+        let rows = try await Self.newestFirst(AuditEvent.query(on: db), at: \.$at, id: \.$id, list).all()
+        let next = rows.count > list.limit ? rows[list.limit - 1] : nil
+        return Page(items: rows.prefix(list.limit).map {
             AuditEntry(at: $0.at, actor: $0.actorLogin, role: $0.actorRole, action: $0.action, objectType: $0.objectType, object: $0.objectKey, before: $0.before, after: $0.after)
-        }
+        }, next: next.map { Self.timeCursor($0.at, $0.id!) })
     }
 }

@@ -66,20 +66,24 @@ extension Store {
     }
 
     /// The operator sees every alert; a reseller those touching its customers.
-    public func alerts(_ actor: Actor, limit: Int) async throws -> [AlertView] {
+    /// Newest first, a page at a time.
+    public func alerts(_ actor: Actor, _ list: ListRequest = .init()) async throws -> Page<AlertView> {
         try actor.require([.operator, .reseller], to: "read alerts")
-        var query = SQLQueryString("SELECT a.at AS at, a.kind AS kind, a.source_ip AS source_ip, a.mac AS mac, a.detail AS detail, c.reference AS reference FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id")
-        if actor.role == .reseller {
-            query.appendInterpolation(unsafeRaw: " WHERE a.reseller_id = ")
-            query.appendInterpolation(bind: actor.resellerID ?? UUID())
+        var query: SQLQueryString = "SELECT a.id AS id, a.at AS at, a.kind AS kind, a.source_ip AS source_ip, a.mac AS mac, a.detail AS detail, c.reference AS reference FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id WHERE 1 = 1"
+        if actor.role == .reseller { query = query + " AND a.reseller_id = \(bind: actor.resellerID ?? UUID())" }
+        if let (time, last) = try Self.timeKey(ofCursor: list.cursor) {
+            query = query + " AND (a.at < \(bind: time) OR (a.at = \(bind: time) AND a.id < \(bind: last)))"
         }
-        query.appendInterpolation(unsafeRaw: " ORDER BY a.at DESC LIMIT \(max(1, min(limit, 1000)))")
-        return try await storage.sql.raw(query).all().map { row in
+        query = query + " ORDER BY a.at DESC, a.id DESC LIMIT \(bind: list.limit + 1)"
+        let rows = try await storage.sql.raw(query).all()
+        let next = rows.count > list.limit ? rows[list.limit - 1] : nil
+        let items = try rows.prefix(list.limit).map { row in
             AlertView(at: try row.decode(column: "at", as: Date.self), kind: AlertKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .macScan,
                       sourceIP: try row.decode(column: "source_ip", as: String.self),
                       mac: try row.decodeNil(column: "mac") ? nil : try row.decode(column: "mac", as: String.self),
                       customer: try row.decodeNil(column: "reference") ? nil : try row.decode(column: "reference", as: String.self),
                       detail: try row.decode(column: "detail", as: String.self))
         }
+        return Page(items: items, next: try next.map { Self.timeCursor(try $0.decode(column: "at", as: Date.self), try $0.decode(column: "id", as: UUID.self)) })
     }
 }

@@ -177,4 +177,29 @@ extension Store {
         let next = rows.count > list.limit ? rows[list.limit - 1].name : nil
         return Page(items: rows.prefix(list.limit).map { DepartmentView(name: $0.name, parent: $0.parent?.name) }, next: next.map(Self.cursor))
     }
+
+    // MARK: logs, newest first
+
+    /// `at|id` of the last row of a page (a Double prints back exactly).
+    static func timeCursor(_ at: Date, _ id: UUID) -> String { cursor("\(at.timeIntervalSince1970)|\(id.uuidString)") }
+
+    static func timeKey(ofCursor cursor: String?) throws(DomainError) -> (Date, UUID)? {
+        guard let key = try key(ofCursor: cursor) else { return nil }
+        let parts = key.split(separator: "|")
+        guard parts.count == 2, let seconds = Double(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+            throw DomainError.invalid(field: "cursor", value: String(cursor!.prefix(40)), reason: "is not a cursor this list gave")
+        }
+        return (Date(timeIntervalSince1970: seconds), id)
+    }
+
+    /// Newest first, a page at a time, after the cursor's row: for logs that only grow.
+    static func newestFirst<M: Model>(_ query: QueryBuilder<M>, at: KeyPath<M, FieldProperty<M, Date>>, id: KeyPath<M, IDProperty<M, UUID>>, _ list: ListRequest) throws -> QueryBuilder<M> {
+        if let (time, last) = try timeKey(ofCursor: list.cursor) {
+            query.group(.or) { or in
+                or.filter(at < time)
+                or.group(.and) { same in same.filter(at == time).filter(id < last) }
+            }
+        }
+        return query.sort(at, .descending).sort(id, .descending).limit(list.limit + 1)
+    }
 }

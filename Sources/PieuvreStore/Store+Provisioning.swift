@@ -200,18 +200,22 @@ extension Store {
     /// A phone's log: the entries of its registration only (written with its record's id), so a
     /// MAC deleted by one tenant and registered by another shows the new tenant nothing of the
     /// old. Requests for a MAC no one has registered are the operator's to read.
-    public func provisioningLog(_ actor: Actor, mac: String, limit: Int) async throws -> [ProvisioningLogEntry] {
+    /// A phone's provisioning log, newest first, a page at a time (the operator also reads the
+    /// requests for a MAC that is no phone).
+    public func provisioningLog(_ actor: Actor, mac: String, _ list: ListRequest = .init()) async throws -> Page<ProvisioningLogEntry> {
         try actor.require([.operator, .reseller, .administrator], to: "read provisioning logs")
-        let limit = max(1, min(limit, 1000))
         if actor.role == .operator, let parsed = try? MACAddress(parsing: mac),
            try await Phone.query(on: db).filter(\.$mac == parsed.hex).first() == nil {
-            return try await ProvisioningEvent.query(on: db).filter(\.$mac == parsed.description).filter(\.$phoneID == nil)
-                .sort(\.$at, .descending).limit(limit).all().map(Self.entry)
+            return try await logPage(ProvisioningEvent.query(on: db).filter(\.$mac == parsed.description).filter(\.$phoneID == nil), list)
         }
         let phone = try await visiblePhone(actor, mac, on: db)
-        let events = try await ProvisioningEvent.query(on: db).filter(\.$phoneID == phone.id!)
-            .sort(\.$at, .descending).limit(limit).all()
-        return events.map(Self.entry)
+        return try await logPage(ProvisioningEvent.query(on: db).filter(\.$phoneID == phone.id!), list)
+    }
+
+    private func logPage(_ query: QueryBuilder<ProvisioningEvent>, _ list: ListRequest) async throws -> Page<ProvisioningLogEntry> {
+        let rows = try await Self.newestFirst(query, at: \.$at, id: \.$id, list).all()
+        let next = rows.count > list.limit ? rows[list.limit - 1] : nil
+        return Page(items: rows.prefix(list.limit).map(Self.entry), next: next.map { Self.timeCursor($0.at, $0.id!) })
     }
 
     /// Drops log entries older than the retention (run in the background).
@@ -224,12 +228,11 @@ extension Store {
         try await storage.sql.raw("DELETE FROM change_feed WHERE at < \(bind: clock.now.addingTimeInterval(-86_400))").run()
     }
 
-    public func provisioningLog(_ actor: Actor, reference: String, limit: Int) async throws -> [ProvisioningLogEntry] {
+    /// A customer's provisioning log, newest first, a page at a time.
+    public func provisioningLog(_ actor: Actor, reference: String, _ list: ListRequest = .init()) async throws -> Page<ProvisioningLogEntry> {
         try actor.require([.operator, .reseller, .administrator], to: "read provisioning logs")
         let customer = try await visibleCustomer(actor, reference, on: db)
-        let events = try await ProvisioningEvent.query(on: db).filter(\.$customerID == customer.id!)
-            .sort(\.$at, .descending).limit(max(1, min(limit, 1000))).all()
-        return events.map(Self.entry)
+        return try await logPage(ProvisioningEvent.query(on: db).filter(\.$customerID == customer.id!), list)
     }
 
     static func entry(_ e: ProvisioningEvent) -> ProvisioningLogEntry {

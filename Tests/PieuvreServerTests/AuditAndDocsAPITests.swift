@@ -15,11 +15,11 @@ import Testing
 
             let audit = try await p.call(.get, "/api/v1/audit?limit=50", token: try await p.operatorToken())
             #expect(audit.status == .ok)
-            let actions = audit.json.array.compactMap { $0["action"]?.string }
+            let actions = audit.items.compactMap { $0["action"]?.string }
             for action in ["account.create", "reseller.create", "customer.create", "department.create", "line.create", "phone.create", "phone.update", "line.update"] {
                 #expect(actions.contains(action), "\(action) missing from \(actions)")
             }
-            let update = try #require(audit.json.array.first { $0["action"]?.string == "phone.update" })
+            let update = try #require(audit.items.first { $0["action"]?.string == "phone.update" })
             #expect(update["actor"]?.string == "expert")
             #expect(update["role"]?.string == "reseller")
             #expect(update["object"]?.string == "80:5E:C0:02:1C:1B")

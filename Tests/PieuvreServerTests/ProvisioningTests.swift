@@ -200,13 +200,13 @@ import Testing
 
             let fresh = try await p.login("expert", "reseller-pass-1")  // the clock moved past the session
             let events = try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B/events", token: fresh)
-            let outcomes = events.json.array.compactMap { $0["outcome"]?.string }
+            let outcomes = events.items.compactMap { $0["outcome"]?.string }
             #expect(outcomes.filter { $0 == "served" }.count == 4)
             #expect(outcomes.contains("window closed") && outcomes.contains("bad credentials"))
-            #expect(events.json[0]?["sourceIP"]?.string == "127.0.0.1")
-            #expect(events.json[0]?["userAgent"]?.string == ua)
+            #expect(events.items.first?["sourceIP"]?.string == "127.0.0.1")
+            #expect(events.items.first?["userAgent"]?.string == ua)
             let customerEvents = try await p.call(.get, "/api/v1/customers/10000/events", token: fresh)
-            #expect(customerEvents.json.array.count == outcomes.count)
+            #expect(customerEvents.items.count == outcomes.count)
         }
     }
 
@@ -255,7 +255,7 @@ import Testing
             #expect(flagged.json["modelMismatch"]?.bool == true)
             #expect(flagged.json["lastSeenIP"]?.string == "127.0.0.1")
             let events = try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B/events", token: reseller)
-            #expect(events.json.array.contains { $0["outcome"]?.string == "MAC mismatch" && $0["transport"]?.string == "http" })
+            #expect(events.items.contains { $0["outcome"]?.string == "MAC mismatch" && $0["transport"]?.string == "http" })
         }
     }
 

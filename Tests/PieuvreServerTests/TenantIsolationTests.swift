@@ -74,16 +74,16 @@ import Testing
             _ = try await p.call(.post, "/api/v1/customers/10000/phones", token: a, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920"}"#)
             _ = try await p.call(.get, "/sip-ps/805ec0021c1b.cfg", headers: headers)
             let aEvents = try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B/events", token: a)
-            #expect(aEvents.json.array.count == 1 && aEvents.json[0]?["outcome"]?.string == "served", "A sees its registration's request only")
+            #expect(aEvents.items.count == 1 && aEvents.items.first?["outcome"]?.string == "served", "A sees its registration's request only")
             #expect(try await p.call(.delete, "/api/v1/phones/80:5E:C0:02:1C:1B", token: a).status == .noContent)
 
             let b = try await p.reseller("rival", name: "Rival")
             try await p.seedCustomer(token: b, reference: "20000")
             _ = try await p.call(.post, "/api/v1/customers/20000/phones", token: b, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920"}"#)
             let bEvents = try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B/events", token: b)
-            #expect(bEvents.status == .ok && bEvents.json.array.isEmpty, "B reads none of A's entries: \(bEvents)")
-            #expect(try await p.call(.get, "/api/v1/customers/20000/events", token: b).json.array.isEmpty)
-            #expect(try await p.call(.get, "/api/v1/customers/10000/events", token: a).json.array.count == 1, "A keeps its own history")
+            #expect(bEvents.status == .ok && bEvents.items.isEmpty, "B reads none of A's entries: \(bEvents)")
+            #expect(try await p.call(.get, "/api/v1/customers/20000/events", token: b).items.isEmpty)
+            #expect(try await p.call(.get, "/api/v1/customers/10000/events", token: a).items.count == 1, "A keeps its own history")
         }
     }
 
@@ -124,11 +124,11 @@ import Testing
             #expect(try await p.call(.get, "/sip-ps/805ec0021c1b.cfg", headers: headers).status == .ok)
             try await Task.sleep(for: .milliseconds(200))
             let alerts = try await p.call(.get, "/api/v1/alerts", token: a)
-            let kinds = Set(alerts.json.array.compactMap { $0["kind"]?.string })
+            let kinds = Set(alerts.items.compactMap { $0["kind"]?.string })
             #expect(kinds == ["outside-networks", "model-mismatch"], "\(alerts)")
-            #expect(alerts.json.array.allSatisfy { $0["customer"]?.string == "10000" })
+            #expect(alerts.items.allSatisfy { $0["customer"]?.string == "10000" })
             let rival = try await p.reseller("rival", name: "Rival")
-            #expect(try await p.call(.get, "/api/v1/alerts", token: rival).json.array.isEmpty, "a reseller sees its customers' alerts only")
+            #expect(try await p.call(.get, "/api/v1/alerts", token: rival).items.isEmpty, "a reseller sees its customers' alerts only")
         }
     }
 }

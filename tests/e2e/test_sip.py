@@ -318,7 +318,7 @@ def test_a_subscribed_phone_gets_its_lamp_in_the_dialog(data_dir, endpoint):
         time.sleep(1)
         status, events = curl("GET", f"{base}/api/v1/phones/001565820B99/events", token=reseller)
         assert status == 200, events
-        items = events["items"] if isinstance(events, dict) else events
+        items = events["items"]
         sip = [e for e in items if e.get("transport") == "sip"]
         files = [e["file"] for e in sip]
         assert "SUBSCRIBE message-summary → 200" in files, files

@@ -46,14 +46,12 @@ struct PlatformController {
     /// those touching its customers).
     @Sendable func alerts(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-        return try JSONResponse.make(try await store.alerts(actor, limit: limit))
+        return try JSONResponse.make(try await store.alerts(actor, try ListQuery.read(request)))
     }
 
     @Sendable func audit(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-        return try JSONResponse.make(try await store.auditLog(actor, limit: limit))
+        return try JSONResponse.make(try await store.auditLog(actor, try ListQuery.read(request)))
     }
 
     static let openAPIDocument: ByteBuffer = {

@@ -103,15 +103,13 @@ struct ProvisioningLogController {
     @Sendable func phoneEvents(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         await journal.flush()
-        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-        return try JSONResponse.make(try await store.provisioningLog(actor, mac: try context.parameters.text("mac"), limit: limit))
+        return try JSONResponse.make(try await store.provisioningLog(actor, mac: try context.parameters.text("mac"), try ListQuery.read(request)))
     }
 
     @Sendable func customerEvents(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         await journal.flush()
-        let limit = request.uri.queryParameters.get("limit", as: Int.self) ?? 100
-        return try JSONResponse.make(try await store.provisioningLog(actor, reference: try context.parameters.text("reference"), limit: limit))
+        return try JSONResponse.make(try await store.provisioningLog(actor, reference: try context.parameters.text("reference"), try ListQuery.read(request)))
     }
 
     @Sendable func webPassword(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

@@ -75,7 +75,7 @@ struct AdministratorController {
     private func phonePage(_ request: Request, _ actor: Actor, mac: String, status: HTTPResponse.Status = .ok, _ adjust: (inout PhonePage) -> Void) async throws -> Response {
         let phone = try await store.phone(actor, mac: mac)
         await kit.journal.flush()
-        let events = try await store.provisioningLog(actor, mac: phone.mac, limit: 20).map {
+        let events = try await store.provisioningLog(actor, mac: phone.mac, ListRequest(limit: 20)).items.map {
             PhonePage.Event(at: PortalKit.date($0.at), file: $0.file, ip: $0.sourceIP, outcome: $0.outcome.rawValue, transport: $0.transport)
         }
         var model = PhonePage(
