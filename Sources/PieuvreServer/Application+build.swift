@@ -41,6 +41,8 @@ public struct ServerConfiguration: Sendable {
     /// and the address they come from.
     public var smtp: SMTPEndpoint?
     public var mailFrom = "pieuvre@localhost"
+    /// Load balancers whose `Forwarded` / `X-Forwarded-For` name the client (none: the peer is).
+    public var trustedProxies: [CIDR] = []
 
     public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil, tftpPort: Int? = nil) {
         self.tftpPort = tftpPort
@@ -74,6 +76,7 @@ public struct PhoneSide: Sendable {
     let mail: MailOutbox?
     /// SIP answers, NOTIFYs, TFTP lookups and alerts started outside requests.
     public let work: BackgroundWork
+    let trustedProxies: [CIDR]
 
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
         let journal = ProvisioningJournal(store: store, logger: logger)
@@ -102,13 +105,14 @@ public struct PhoneSide: Sendable {
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
         let mail = configuration.smtp.map { MailOutbox(endpoint: $0, sender: configuration.mailFrom, store: store, logger: logger) }
         let portal = try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, notifier: notifier, mail: mail, logger: logger)
-        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier, mail: mail, work: work)
+        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier, mail: mail, work: work, trustedProxies: configuration.trustedProxies)
     }
 }
 
 /// The routes of the whole HTTP application. The executable and the tests both build it here.
 public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http") -> Router<PieuvreRequestContext> {
     let router = Router(context: PieuvreRequestContext.self)
+    router.add(middleware: ClientAddressMiddleware(trusted: phones.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
@@ -129,6 +133,15 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
     router.get("health") { _, _ in "ok\n" }
+    // For a load balancer or an orchestrator: live is the process answering; ready is the
+    // database answering too (a node whose database is gone takes no phones).
+    router.get("health/live") { _, _ in "ok\n" }
+    router.get("health/ready") { _, _ -> Response in
+        guard (try? await store.ping()) != nil else {
+            return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "database unreachable\n")))
+        }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+    }
     return router
 }
 

@@ -241,6 +241,11 @@ extension Store {
                              phoneID: e.phoneID, customerID: e.customerID)
     }
 
+    /// One round trip to the database (readiness).
+    public func ping() async throws {
+        _ = try await storage.sql.raw("SELECT 1 AS one").first()
+    }
+
     /// The change feed after `position`, in order (at most `limit` rows).
     public func changeFeed(after position: Int64, limit: Int = 1000) async throws -> [(position: Int64, change: CacheChange)] {
         try await storage.sql.raw("SELECT position, kind, key FROM change_feed WHERE position > \(bind: position) ORDER BY position LIMIT \(bind: limit)").all().map { row in

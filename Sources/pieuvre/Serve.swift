@@ -57,6 +57,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Address the plug-and-play listener binds and joins 224.0.1.75 on. Env: PIEUVRE_SIP_PNP_ADDRESS (default 0.0.0.0).")
     var sipPnpAddress: String?
 
+    @Option(name: .long, help: "Comma-separated CIDRs of load balancers: only for requests from them is the client's address taken from Forwarded / X-Forwarded-For. Env: PIEUVRE_TRUSTED_PROXIES (default: none, the peer is the client).")
+    var trustedProxies: String?
+
     @Option(name: .long, help: "SMTP server for notification e-mails: smtp://[user:password@]host[:port] (STARTTLS when offered) or smtps://… (TLS from the start). Env: PIEUVRE_SMTP_URL (default: none, no e-mail is sent).")
     var smtpUrl: String?
 
@@ -105,6 +108,10 @@ struct Serve: AsyncParsableCommand {
         guard configuration.scanThreshold >= 1 else { throw ValidationError("--scan-threshold must be at least 1") }
         configuration.scanExempt = try (Environment.value(scanExempt, "PIEUVRE_SCAN_EXEMPT") ?? "").split(separator: ",").map { text in
             guard let cidr = CIDR(String(text)) else { throw ValidationError("--scan-exempt: '\(text)' is not a CIDR like 192.0.2.0/24") }
+            return cidr
+        }
+        configuration.trustedProxies = try (Environment.value(trustedProxies, "PIEUVRE_TRUSTED_PROXIES") ?? "").split(separator: ",").map { text in
+            guard let cidr = CIDR(String(text)) else { throw ValidationError("--trusted-proxies: '\(text)' is not a CIDR like 10.0.0.0/8") }
             return cidr
         }
         if let url = Environment.value(smtpUrl, "PIEUVRE_SMTP_URL") {

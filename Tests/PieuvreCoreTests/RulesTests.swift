@@ -72,3 +72,21 @@ import Testing
         #expect(throws: DomainError.self) { try InternationalRestriction(parsing: "everything") }
     }
 }
+
+@Suite struct ClientAddressTests {
+    static let balancers = [CIDR("10.0.0.0/8")!, CIDR("2001:db8:ffff::/48")!]
+
+    @Test func onlyATrustedPeerIsBelieved() {
+        // Without trusted proxies, or from an untrusted peer, the header is the client's own word.
+        #expect(ClientAddress.resolve(peer: "198.51.100.7", forwarded: nil, xForwardedFor: "203.0.113.9", trusted: []) == "198.51.100.7")
+        #expect(ClientAddress.resolve(peer: "198.51.100.7", forwarded: nil, xForwardedFor: "203.0.113.9", trusted: Self.balancers) == "198.51.100.7")
+        // From the balancer: the rightmost address it does not own.
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwarded: nil, xForwardedFor: "203.0.113.9", trusted: Self.balancers) == "203.0.113.9")
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwarded: nil, xForwardedFor: "1.2.3.4, 203.0.113.9, 10.9.9.9", trusted: Self.balancers) == "203.0.113.9",
+                "a client's forged first entry does not win")
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwarded: #"for=192.0.2.60;proto=https, for="[2001:db8:cafe::17]:4711""#, xForwardedFor: "6.6.6.6", trusted: Self.balancers) == "2001:db8:cafe::17",
+                "Forwarded (RFC 7239) first, IPv6 in brackets with a port")
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwarded: nil, xForwardedFor: "not-an-address", trusted: Self.balancers) == "10.1.2.3")
+        #expect(ClientAddress.resolve(peer: "10.1.2.3", forwarded: nil, xForwardedFor: nil, trusted: Self.balancers) == "10.1.2.3")
+    }
+}

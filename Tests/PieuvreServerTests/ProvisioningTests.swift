@@ -1,6 +1,8 @@
 import Foundation
 import Hummingbird
+import HTTPTypes
 import PhoneCatalog
+import PieuvreCore
 @testable import PieuvreServer
 import Testing
 
@@ -117,6 +119,22 @@ import Testing
             let password = try #require(passwords.first ?? nil)
             let answer = try await Self.fetch(p, "805ec0021c1b.cfg", ua: ua, authorization: Self.digest(header, user: "805ec0021c1b", password: password, uri: "/sip-ps/805ec0021c1b.cfg"))
             #expect(answer.status == .ok)
+        }
+    }
+
+    /// Behind a load balancer named by --trusted-proxies, a phone's address is the one the
+    /// balancer forwards; without it, a header a client sends itself changes nothing.
+    @Test(arguments: [true, false])
+    func theClientAddressBehindATrustedBalancer(_ trusted: Bool) async throws {
+        try await TestPlatform.run(.sqlite, trustedProxies: trusted ? [CIDR("127.0.0.1/32")!] : []) { p in
+            let reseller = try await Self.setUp(p)
+            try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920","sda":"0970192349"}"#)
+            var headers = HTTPFields()
+            headers[.userAgent] = Self.agents["yealink-cp920"]!.ua
+            headers[HTTPField.Name("X-Forwarded-For")!] = "203.0.113.9"
+            #expect(try await p.call(.get, "/sip-ps/805ec0021c1b.cfg", headers: headers).status == .ok)
+            let phone = try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B", token: reseller)
+            #expect(phone.json["authenticatedIP"]?.string == (trusted ? "203.0.113.9" : "127.0.0.1"))
         }
     }
 

@@ -37,7 +37,7 @@ struct TestPlatform {
     let client: any TestClientProtocol
     let phones: PhoneSide
 
-    static func run(_ database: TestDatabase, smtp: String? = nil, _ body: @escaping @Sendable (TestPlatform) async throws -> Void) async throws {
+    static func run(_ database: TestDatabase, smtp: String? = nil, trustedProxies: [CIDR] = [], _ body: @escaping @Sendable (TestPlatform) async throws -> Void) async throws {
         let logger: Logger = {
             var logger = Logger(label: "pieuvre-test")
             logger.logLevel = .warning
@@ -74,6 +74,7 @@ struct TestPlatform {
             var configuration = ServerConfiguration(publicURL: "https://portail.metacentrex.fr/", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060")
             // The outbox fills; its sender is not run here (the end-to-end test sends for real).
             configuration.smtp = try smtp.map { try SMTPEndpoint(parsing: $0) }
+            configuration.trustedProxies = trustedProxies
             let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
             let app = Application(router: buildRouter(store: store, phones: phones), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             try await app.test(.live) { client in

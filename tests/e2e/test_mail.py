@@ -112,6 +112,9 @@ def test_without_smtp_the_tab_says_so_and_nothing_is_queued(data_dir):
     try:
         status, text = curl("GET", f"{server.base}/health")
         assert status == 200
+        # Readiness checks the database, liveness the process.
+        assert curl("GET", f"{server.base}/health/ready")[0] == 200
+        assert curl("GET", f"{server.base}/health/live")[0] == 200
     finally:
         assert server.stop() == 0
     assert "mail: sending notification e-mails" not in "".join(server.output)

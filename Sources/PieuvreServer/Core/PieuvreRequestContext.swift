@@ -6,8 +6,9 @@ public struct PieuvreRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Set by `BearerAuthenticator` when the request carries a valid token.
     var actor: Actor?
-    /// The peer's address, for the provisioning log.
-    let remoteIP: String
+    /// The client's address (the peer's, or behind `--trusted-proxies` the one they forward),
+    /// for the provisioning log, the scan guard and the sign-in throttle.
+    var remoteIP: String
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
