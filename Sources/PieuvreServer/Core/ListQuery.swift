@@ -14,7 +14,12 @@ enum ListQuery {
             }
             limit = n
         }
-        return ListRequest(q: query.get("q"), limit: limit, cursor: query.get("cursor"))
+        if let q = query.get("q"), q.count > 100 {
+            throw DomainError.invalid(field: "q", value: String(q.prefix(20)) + "…", reason: "is longer than 100 characters")
+        }
+        // An empty cursor is the first page, as an absent one.
+        let cursor = query.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
+        return ListRequest(q: query.get("q"), limit: limit, cursor: cursor)
     }
 
     /// `true`/`false` filters.

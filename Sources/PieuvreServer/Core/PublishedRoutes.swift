@@ -28,11 +28,18 @@ struct PublishedRoutes: Sendable {
     }
 
     /// The methods a path (under `/api/v1`) accepts; empty for a path the API does not have.
+    /// The most literal template wins: `/lines/{sda}/contacts/import` is not `…/contacts/{id}`.
     func methods(for path: Substring) -> Set<String> {
         let segments = path.split(separator: "/")
+        var best = -1
         var methods = Set<String>()
         for route in routes where route.segments.count == segments.count {
-            if zip(route.segments, segments).allSatisfy({ template, actual in template.hasPrefix("{") || template == actual }) {
+            guard zip(route.segments, segments).allSatisfy({ template, actual in template.hasPrefix("{") || template == actual }) else { continue }
+            let literal = route.segments.filter { !$0.hasPrefix("{") }.count
+            if literal > best {
+                best = literal
+                methods = route.methods
+            } else if literal == best {
                 methods.formUnion(route.methods)
             }
         }
