@@ -47,16 +47,18 @@ public struct Store: Sendable {
     func transaction<T: Sendable>(duplicate: (field: String, value: String)? = nil, changes: Set<CacheChange> = [.everything], _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
         let now = clock.now
         do {
-            let result = try await db.transaction { db in
+            let (result, positions) = try await db.transaction { db in
                 let result = try await body(db)
                 let sql = db as! any SQLDatabase
+                var positions: [Int64] = []
                 for change in changes {
                     let (kind, key) = change.stored
-                    try await sql.raw("INSERT INTO change_feed (kind, key, at) VALUES (\(bind: kind), \(bind: key), \(bind: now))").run()
+                    let row = try await sql.raw("INSERT INTO change_feed (kind, key, at) VALUES (\(bind: kind), \(bind: key), \(bind: now)) RETURNING position").first()
+                    if let position = try row?.decode(column: "position", as: Int64.self) { positions.append(position) }
                 }
-                return result
+                return (result, positions)
             }
-            if !changes.isEmpty { committed.tell(changes) }
+            if !changes.isEmpty { committed.tell(changes, positions: positions) }
             return result
         } catch let error as any DatabaseError where error.isConstraintFailure {
             if let duplicate { throw DomainError.duplicate(field: duplicate.field, value: duplicate.value) }
@@ -148,9 +150,21 @@ public struct Store: Sendable {
 /// cache); other nodes learn it from the change feed.
 public final class CommitListeners: Sendable {
     private let listeners = NIOLockedValueBox<[@Sendable (Set<CacheChange>) -> Void]>([])
+    /// The feed positions this node wrote (bounded), which its feed reader need not apply again:
+    /// dropping a phone twice would make its next fetch a miss for nothing.
+    private let own = NIOLockedValueBox(Set<Int64>())
     public init() {}
     public func add(_ listener: @escaping @Sendable (Set<CacheChange>) -> Void) { listeners.withLockedValue { $0.append(listener) } }
-    func tell(_ changes: Set<CacheChange>) {
+    func tell(_ changes: Set<CacheChange>, positions: [Int64]) {
+        own.withLockedValue { own in
+            if own.count > 100_000 { own.removeAll() }
+            own.formUnion(positions)
+        }
         for listener in listeners.withLockedValue({ $0 }) { listener(changes) }
+    }
+
+    /// Whether this node wrote that feed position (and so applied it already); forgets it.
+    public func takeOwn(_ position: Int64) -> Bool {
+        own.withLockedValue { $0.remove(position) != nil }
     }
 }

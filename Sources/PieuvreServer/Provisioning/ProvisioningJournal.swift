@@ -137,7 +137,8 @@ struct ChangeFeedPoller: Service {
                 do {
                     let rows = try await store.changeFeed(after: max(0, last - Self.overlap))
                     let fresh = rows.filter { !applied.contains($0.position) }
-                    files.apply(fresh.map(\.change))
+                    // This node's own changes were applied when they were committed.
+                    files.apply(fresh.filter { !store.committed.takeOwn($0.position) }.map(\.change))
                     for row in fresh { applied.insert(row.position) }
                     last = max(last, rows.last?.position ?? last)
                     applied = applied.filter { $0 > last - Self.overlap }
