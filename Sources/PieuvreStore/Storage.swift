@@ -64,6 +64,10 @@ public final class Storage: Sendable {
         if case .sqlite = location {
             // WAL lets readers (a backup, the sqlite3 shell) work while the server writes.
             try await sql.raw("PRAGMA journal_mode=WAL").run()
+            // In WAL mode NORMAL is still safe against corruption; a power cut may lose the last
+            // commits (a phone provisioned in them fetches again inside its window), and each
+            // commit no longer waits for the disk: a rollout's first contacts are commits.
+            try await sql.raw("PRAGMA synchronous=NORMAL").run()
         }
         let migrations = Migrations()
         migrations.add(CreateSchema())

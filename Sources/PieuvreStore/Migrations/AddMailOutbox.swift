@@ -45,6 +45,10 @@ struct AddMailOutbox: AsyncMigration {
             try await sql.create(index: "idx_mail_outbox_due").on("mail_outbox").column("state").column("next_attempt_at").run()
             // The phones of a line (SIP messages name a number; its phones get the log entry).
             try await sql.create(index: "idx_phones_line_id").on("phones").column("line_id").run()
+            // Lists page by key within a customer: the index gives the page in order, so a page
+            // costs the same with 100 phones or 100,000.
+            try await sql.create(index: "idx_phones_customer_mac").on("phones").column("customer_id").column("mac").run()
+            try await sql.create(index: "idx_lines_customer_sda").on("lines").column("customer_id").column("sda").run()
         }
     }
 
