@@ -14,7 +14,7 @@ struct Demo: AsyncParsableCommand {
     var adminPassword: String?
 
     func run() async throws {
-        let logger = common.logger("pieuvre")
+        let logger = try common.logger("pieuvre")
         let store = try await common.openStore(logger: logger)
         do {
             try await load(into: store)

@@ -76,7 +76,7 @@ struct Serve: AsyncParsableCommand {
     var scanExempt: String?
 
     func run() async throws {
-        let logger = common.logger("pieuvre")
+        let logger = try common.logger("pieuvre")
         let port = try Environment.int(httpPort, "PIEUVRE_HTTP_PORT", flag: "http-port") ?? 8080
         guard (0...65535).contains(port) else { throw ValidationError("--http-port must be between 0 and 65535, not \(port)") }
         let certificate = Environment.value(tlsCert, "PIEUVRE_TLS_CERT")
@@ -157,7 +157,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let logger = common.logger("pieuvre")
+        let logger = try common.logger("pieuvre")
         let store = try await common.openStore(logger: logger)
         await store.storage.shutdown()
         print("migrations applied to \(store.storage.location)")

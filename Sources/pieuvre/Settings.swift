@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PieuvreCore
+import PieuvreServer
 import PieuvreStore
 
 /// Options shared by every subcommand. Each flag has an environment variable; the flag wins.
@@ -21,6 +22,9 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error. Env: PIEUVRE_LOG_LEVEL (default info).")
     var logLevel: String?
 
+    @Option(name: .long, help: "Log format: text, or json (one object a line: time, level, message, metadata). Env: PIEUVRE_LOG_FORMAT (default text).")
+    var logFormat: String?
+
     @Option(name: .long, help: "Key file sealing secrets at rest (created 0600 on first start). Env: PIEUVRE_SECRETS_KEY (default DATA_DIR/secrets.key). Keep it with the backups.")
     var secretsKey: String?
 
@@ -38,7 +42,12 @@ struct CommonOptions: ParsableArguments {
         return ProvisioningWindow(hours: hours, maxDays: days)
     }
 
-    func logger(_ label: String) -> Logger {
+    func logger(_ label: String) throws -> Logger {
+        switch Environment.value(logFormat, "PIEUVRE_LOG_FORMAT") ?? "text" {
+        case "text": break
+        case "json": LogFormat.json()
+        case let other: throw ValidationError("--log-format must be text or json, not '\(other)'")
+        }
         var logger = Logger(label: label)
         logger.logLevel = Environment.value(logLevel, "PIEUVRE_LOG_LEVEL").flatMap(Logger.Level.init(rawValue:)) ?? .info
         return logger
@@ -86,4 +95,10 @@ enum Environment {
         guard let number = Int(text) else { throw ValidationError("\(name) must be a whole number, not '\(text)'") }
         return number
     }
+}
+
+/// The log format, chosen once per process (swift-log's bootstrap may run only once).
+enum LogFormat {
+    private static let once: Void = LoggingSystem.bootstrap { JSONLogHandler(label: $0) }
+    static func json() { once }
 }

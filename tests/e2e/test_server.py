@@ -1,7 +1,9 @@
 """The `pieuvre` executable as a newcomer runs it: SQLite in a data directory, nothing else."""
 import os
 import re
+import signal
 import subprocess
+import time
 
 import yaml
 from openapi_spec_validator import validate
@@ -139,3 +141,44 @@ if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
                 assert server.stop() == 0
         finally:
             subprocess.run(["psql", base_url, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
+
+
+def test_json_logs_are_one_object_a_line_without_secrets(data_dir):
+    """--log-format json: every line a log shipper reads is a JSON object with time, level and
+    message; a sign-in and a phone's first fetch leave no password in it."""
+    import json as jsonlib
+    environment = dict(os.environ, PIEUVRE_TFTP_PORT="0", PIEUVRE_SIP_PORT="0", PIEUVRE_ADMIN_PASSWORD="json-log-admin-pass")
+    proc = subprocess.Popen([BIN, "serve", "--log-format", "json", "--http-host", "127.0.0.1", "--http-port", "0", "--data-dir", data_dir],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, text=True)
+    lines = []
+    base = None
+    deadline = time.time() + 60
+    while time.time() < deadline and base is None:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        entry = jsonlib.loads(line)
+        if entry.get("message") == "pieuvre listening" and "url" in entry:
+            base = entry["url"].rstrip("/")
+    assert base, "".join(lines)
+    try:
+        op = login(base, "admin", "json-log-admin-pass")
+        reseller_password = "json-log-reseller-1"
+        assert curl("POST", f"{base}/api/v1/resellers", token=op, body={"name": "R", "login": "rjson", "password": reseller_password})[0] == 201
+        reseller = login(base, "rjson", reseller_password)
+        assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={"companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy", "reference": "10000"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920"})[0] == 201
+        device = subprocess.run(["curl", "-sS", "-A", "Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b", f"{base}/sip-ps/805ec0021c1b.cfg"], capture_output=True, text=True).stdout
+        device_password = re.search(r"static.auto_provision.server.password = (\S+)", device).group(1)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rest, _ = proc.communicate(timeout=30)
+    lines += rest.splitlines(keepends=True)
+    assert proc.returncode == 0
+    entries = [jsonlib.loads(line) for line in lines if line.strip()]
+    assert all({"time", "level", "message"} <= set(e) for e in entries)
+    assert any(e["message"] == "pieuvre listening" for e in entries)
+    text = "".join(lines)
+    for secret in ["json-log-admin-pass", reseller_password, device_password]:
+        assert secret not in text
