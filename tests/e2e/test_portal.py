@@ -109,21 +109,37 @@ def platform(data_dir):
     server.stop()
 
 
+def gone(page):
+    """A wait condition: the old page's root is gone. chromedriver says so either as a stale
+    reference or, under load, as "does not belong to the document": both mean replaced."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+
+    def check(_driver):
+        try:
+            page.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check
+
+
 def submit(driver, element):
     """Click a submit button and wait for the next page (a click does not wait by itself)."""
-    from selenium.webdriver.support import expected_conditions
     page = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(gone(page))
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def type_and_enter(driver, element, text):
     """Type into a search box and press Enter, waiting for the results page."""
-    from selenium.webdriver.support import expected_conditions
     page = driver.find_element(By.TAG_NAME, "html")
     element.send_keys(text + "\n")
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 10).until(gone(page))
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
@@ -193,7 +209,7 @@ def test_reseller_provisions_imports_and_deletes(browser, platform):
     page = browser.find_element(By.TAG_NAME, "html")
     browser.find_element(By.CSS_SELECTOR, "#phones tr[data-mac='80:5E:C0:02:1C:1B'] button.delete").click()
     WebDriverWait(browser, 5).until(expected_conditions.alert_is_present()).accept()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(browser, 10).until(gone(page))
     assert not browser.find_elements(By.CSS_SELECTOR, "#phones tr[data-mac='80:5E:C0:02:1C:1B']")
 
     # A CSV with one bad line imports nothing and names the line; a good one imports.
