@@ -70,15 +70,31 @@ public final class Storage: Sendable {
             try await sql.raw("PRAGMA synchronous=NORMAL").run()
         }
         let migrations = Migrations()
-        migrations.add(CreateSchema())
-        migrations.add(AddProvisioning())
-        migrations.add(AddUserSide())
-        migrations.add(AddLogScope())
-        migrations.add(AddVoicemail())
-        migrations.add(AddMailOutbox())
+        for migration in Self.migrations { migrations.add(migration) }
         let migrator = Migrator(databases: databases, migrations: migrations, logger: logger, on: pinnedLoop ?? eventLoopGroup.any())
         try await migrator.setupIfNeeded().get()
         try await migrator.prepareBatch().get()
+    }
+
+    /// The schema's migrations, in order; they only move forward and run at every start.
+    static let migrations: [any AsyncMigration] = [CreateSchema(), AddProvisioning(), AddUserSide(), AddLogScope(), AddVoicemail(), AddMailOutbox()]
+
+    /// The migrations this build knows (a restore refuses a database that has had others).
+    public static var migrationNames: [String] { migrations.map(\.name) }
+
+    /// A consistent copy of the SQLite database while the server writes it (`VACUUM INTO` reads
+    /// one snapshot), written beside the target and renamed over it: never half a file.
+    public func backupSQLite(to target: String) async throws {
+        let temporary = target + ".partial"
+        try? FileManager.default.removeItem(atPath: temporary)
+        try await sql.raw("VACUUM INTO \(bind: temporary)").run()
+        if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
+        try FileManager.default.moveItem(atPath: temporary, toPath: target)
+    }
+
+    /// The migrations a database has had (empty for an empty database).
+    public func appliedMigrations() async throws -> [String] {
+        (try? await sql.raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) }) ?? []
     }
 
     public func shutdown() async {
