@@ -69,6 +69,12 @@ class Phone(pj.Account):
         self.summaries.append(message.split("\r\n\r\n", 1)[1] if "\r\n\r\n" in message else message)
 
 
+def sip_server(data_dir, sip_port, kamailio_port):
+    """Pieuvre with SIP on `sip_port`, telling phones through Kamailio."""
+    return Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
+                  args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio_port}"))
+
+
 def register_phone(kamailio_port, mwi):
     """The phone of 0222969569, registering through Kamailio (and subscribing to its
     message summary when `mwi`)."""
@@ -135,8 +141,7 @@ def wait(ep, condition, seconds):
 
 def test_voicemail_lights_and_puts_out_the_lamp_through_kamailio(data_dir, kamailio, endpoint):
     sip_port = free_udp_port()
-    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
-                    args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio}"))
+    server = sip_server(data_dir, sip_port, kamailio)
     phone = register_phone(kamailio, mwi=True)
     try:
         assert wait(endpoint, lambda: phone.registered, 10), "the phone registers with Kamailio"
@@ -187,8 +192,7 @@ def test_voicemail_lights_and_puts_out_the_lamp_through_kamailio(data_dir, kamai
 
 def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, endpoint):
     sip_port = free_udp_port()
-    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
-                    args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio}"))
+    server = sip_server(data_dir, sip_port, kamailio)
     phone = register_phone(kamailio, mwi=False)
     try:
         assert wait(endpoint, lambda: phone.registered, 10)
@@ -275,8 +279,7 @@ def test_a_subscribed_phone_gets_its_lamp_in_the_dialog(data_dir, endpoint):
     operator's proxy is refused."""
     sip_port = free_udp_port()
     kamailio_port, kamailio_proc = start_kamailio(data_dir, notifier_port=sip_port)
-    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"},
-                    args=("--sip-port", str(sip_port), "--sip-domain", "127.0.0.1", "--sip-proxy", f"127.0.0.1:{kamailio_port}"))
+    server = sip_server(data_dir, sip_port, kamailio_port)
     phone = None
     try:
         base = server.base

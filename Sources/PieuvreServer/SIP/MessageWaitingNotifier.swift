@@ -99,7 +99,7 @@ public final class MessageWaitingNotifier: Sendable {
 
     func notify(_ number: String) async {
         guard let summary = await summary(number) else { return }
-        let dialogs = subscriptions.withLockedValue { $0.filter { $0.value.number == number && $0.value.dialog.isActive(now: SIPService.now()) }.map(\.key) }
+        let dialogs = subscriptions.withLockedValue { $0.filter { $0.value.number == number && $0.value.dialog.isActive(now: MonotonicClock.now()) }.map(\.key) }
         if !dialogs.isEmpty {
             // A subscribed phone hears it in its dialog; an unsolicited one would be a duplicate.
             for callID in dialogs { await notifyInDialog(callID, summary: summary) }
@@ -146,7 +146,7 @@ public final class MessageWaitingNotifier: Sendable {
             reply(request, 403, "Forbidden", to: source)
             return
         }
-        let now = SIPService.now()
+        let now = MonotonicClock.now()
         guard let callID = request.header("Call-ID") else { return }
         let hasToTag = request.header("To").flatMap { SIPHeaders.parameter("tag", of: $0) } != nil
         if hasToTag {
@@ -199,7 +199,7 @@ public final class MessageWaitingNotifier: Sendable {
     /// own expiry (the last NOTIFY says `terminated`).
     func notifyInDialog(_ callID: String, summary: MessageSummary) async {
         guard let port = sip.localPort else { return }
-        let now = SIPService.now()
+        let now = MonotonicClock.now()
         let prepared = subscriptions.withLockedValue { subscriptions -> (SIPMessage, SocketAddress, String, Bool)? in
             guard var entry = subscriptions[callID] else { return nil }
             let message = entry.dialog.notify(via: "\(domain):\(port)", branch: "z9hG4bK-\(Self.random())", contact: contact(port), now: now,

@@ -64,7 +64,7 @@ public final class PlugAndPlay: Sendable {
         ], body: Array(provisioningURL.utf8))
         let status = await service.send(notify, to: source)
         let outcome: ProvisioningOutcome = status == nil ? .unanswered : (200..<300).contains(status!) ? .delivered : .refused
-        files.journal.record(ProvisioningLogEntry(at: Date(), mac: mac, file: "SUBSCRIBE ua-profile, NOTIFY provisioning URL" + (status.map { " → \($0)" } ?? ""),
+        files.journal.record(ProvisioningLogEntry(at: files.store.clock.now, mac: mac, file: "SUBSCRIBE ua-profile, NOTIFY provisioning URL" + (status.map { " → \($0)" } ?? ""),
                                                   sourceIP: source.ipAddress ?? "", userAgent: request.header("User-Agent"), outcome: outcome, transport: "sip",
                                                   phoneID: record.phoneID, customerID: record.customerID), sighting: nil)
         logger.info("SIP plug and play", metadata: ["mac": "\(mac)", "model": "\(record.model.displayName)", "status": "\(status.map(String.init) ?? "timeout")"])

@@ -98,7 +98,7 @@ public final class SIPService: Service, Sendable {
     /// Sends a request and waits for its final status (nil when it timed out or SIP is off).
     func send(_ request: SIPMessage, to destination: SocketAddress) async -> Int? {
         guard let channel = channel.withLockedValue({ $0 }) else { return nil }
-        let now = Self.now()
+        let now = MonotonicClock.now()
         let transaction = NonInviteTransaction(request: request, now: now)
         let branch = transaction.branch
         // A cancelled caller (a shutdown) stops waiting for the answer at once.
@@ -119,11 +119,11 @@ public final class SIPService: Service, Sendable {
                 guard let destination = pending.withLockedValue({ $0[branch]?.destination }) else { return }
                 channel.writeAndFlush(AddressedEnvelope(remoteAddress: destination, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
             case let .wait(until):
-                let delay = TimeAmount.nanoseconds(Int64(max(0, until - Self.now()) * 1e9))
+                let delay = TimeAmount.nanoseconds(Int64(max(0, until - MonotonicClock.now()) * 1e9))
                 let timer = channel.eventLoop.scheduleTask(in: delay) { [self] in
                     let actions = pending.withLockedValue { pending -> [NonInviteTransaction.Action] in
                         guard var entry = pending[branch] else { return [] }
-                        let actions = entry.transaction.tick(now: Self.now())
+                        let actions = entry.transaction.tick(now: MonotonicClock.now())
                         pending[branch] = entry
                         return actions
                     }
@@ -151,7 +151,7 @@ public final class SIPService: Service, Sendable {
             guard let branch = message.topViaBranch else { return }
             let actions = pending.withLockedValue { pending -> [NonInviteTransaction.Action] in
                 guard var entry = pending[branch] else { return [] }
-                let actions = entry.transaction.receive(message, now: Self.now())
+                let actions = entry.transaction.receive(message, now: MonotonicClock.now())
                 pending[branch] = entry
                 return actions
             }
@@ -189,7 +189,6 @@ public final class SIPService: Service, Sendable {
         ])
     }
 
-    static func now() -> Double { Double(NIODeadline.now().uptimeNanoseconds) / 1e9 }
 }
 
 final class SIPHandler: ChannelInboundHandler {

@@ -115,7 +115,6 @@ public final class TFTPService: Service, Sendable {
         channel.writeAndFlush(AddressedEnvelope(remoteAddress: client, data: buffer), promise: nil)
     }
 
-    static func now() -> Double { Double(NIODeadline.now().uptimeNanoseconds) / 1e9 }
 }
 
 /// The well-known port: decodes, admits, and hands read requests to the service.
@@ -171,7 +170,7 @@ final class TransferHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let (transfer, actions) = TFTPTransfer.start(request: request, file: file, now: TFTPService.now(), limits: service.limits)
+        let (transfer, actions) = TFTPTransfer.start(request: request, file: file, now: MonotonicClock.now(), limits: service.limits)
         self.transfer = transfer
         perform(actions, context: context)
     }
@@ -186,7 +185,7 @@ final class TransferHandler: ChannelInboundHandler {
         }
         guard var transfer else { return }
         let wasProven = transfer.proven
-        let actions = transfer.receive(Array(envelope.data.readableBytesView), now: TFTPService.now())
+        let actions = transfer.receive(Array(envelope.data.readableBytesView), now: MonotonicClock.now())
         self.transfer = transfer
         if transfer.proven && !wasProven { service.prove(source) }
         perform(actions, context: context)
@@ -204,12 +203,12 @@ final class TransferHandler: ChannelInboundHandler {
                 context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: client, data: context.channel.allocator.buffer(bytes: bytes))), promise: nil)
             case let .wait(until):
                 timer?.cancel()
-                let delay = TimeAmount.nanoseconds(Int64(max(0, until - TFTPService.now()) * 1e9))
+                let delay = TimeAmount.nanoseconds(Int64(max(0, until - MonotonicClock.now()) * 1e9))
                 let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 timer = context.eventLoop.scheduleTask(in: delay) {
                     let (handler, context) = bound.value
                     guard var transfer = handler.transfer else { return }
-                    let actions = transfer.tick(now: TFTPService.now())
+                    let actions = transfer.tick(now: MonotonicClock.now())
                     handler.transfer = transfer
                     handler.perform(actions, context: context)
                 }
