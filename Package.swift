@@ -19,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Already in the graph through Hummingbird's TLS and testing: `pieuvre doctor` reads
+        // certificates with X509 and asks the public URL with AsyncHTTPClient.
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // Domain types and rules. No I/O, no dependency: everything else stands on it.
@@ -64,6 +68,9 @@ let package = Package(
                 "PieuvreServer", "PieuvreStore", "PieuvreCore", "MailCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(name: "PieuvreCoreTests", dependencies: ["PieuvreCore"]),

@@ -97,8 +97,26 @@ public final class Storage: Sendable {
         (try? await sql.raw("SELECT name FROM _fluent_migrations").all().map { try $0.decode(column: "name", as: String.self) }) ?? []
     }
 
+    /// The database server's clock (seconds since 1970), read with one query: `doctor` uses it to
+    /// see that the database answers and that the two clocks agree (windows and nonces are
+    /// compared against times other nodes wrote).
+    public func databaseClock() async throws -> Double {
+        let query: SQLQueryString
+        switch location {
+        case .sqlite: query = "SELECT CAST((julianday('now') - 2440587.5) * 86400.0 AS REAL) AS t"
+        case .postgres: query = "SELECT EXTRACT(EPOCH FROM clock_timestamp())::float8 AS t"
+        }
+        guard let row = try await sql.raw(query).first() else { throw StorageError.noAnswer }
+        return try row.decode(column: "t", as: Double.self)
+    }
+
     public func shutdown() async {
         await databases.shutdownAsync()
         try? await ownGroup?.shutdownGracefully()
     }
+}
+
+public enum StorageError: Error, CustomStringConvertible {
+    case noAnswer
+    public var description: String { "the database answered no row" }
 }

@@ -187,7 +187,10 @@ extension Store {
                 try await insert.run()
             }
             for sighting in sightings {
+                // Only a newer sighting: several nodes flush their journals on their own timers, and
+                // an older one arriving last must not put the phone back at its previous address.
                 let query = Phone.query(on: db).filter(\.$id == sighting.phoneID)
+                    .group(.or) { $0.filter(\.$lastSeenAt == nil).filter(\.$lastSeenAt <= sighting.at) }
                     .set(\.$lastSeenAt, to: sighting.at).set(\.$lastSeenIP, to: sighting.ip)
                     .set(\.$lastUserAgent, to: sighting.userAgent)
                 if let firmware = sighting.firmware { query.set(\.$firmware, to: firmware) }

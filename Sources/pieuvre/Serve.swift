@@ -11,7 +11,51 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP server (API and, as they come, portals, /sip-ps/, TFTP).")
 
     @OptionGroup var common: CommonOptions
+    @OptionGroup var options: ServeOptions
 
+    func run() async throws {
+        let logger = try common.logger("pieuvre")
+        let configuration = try options.configuration()
+        // The store opens once every option is known good: a refusal leaves no pool open.
+        let store = try await common.openStore(logger: logger)
+        let bootstrap = try await store.bootstrapOperator(password: Environment.value(options.adminPassword, "PIEUVRE_ADMIN_PASSWORD"))
+        if bootstrap.created {
+            if let generated = bootstrap.generatedPassword {
+                // Printed once on the terminal, not logged: logs are kept and shipped.
+                // Written unbuffered so it shows before the server's first log line, even in a pipe.
+                FileHandle.standardOutput.write(Data("Created the operator account: login 'admin', password '\(generated)'. It is shown only this once.\n".utf8))
+            } else {
+                logger.notice("created the operator account 'admin' with the password from PIEUVRE_ADMIN_PASSWORD")
+            }
+        }
+        let services: [any Service]
+        do {
+            services = try await buildServices(configuration: configuration, store: store, logger: logger)
+        } catch {
+            // A certificate that does not load, say: close the pool, then say why.
+            await store.storage.shutdown()
+            throw error
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply database migrations and exit.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let logger = try common.logger("pieuvre")
+        let store = try await common.openStore(logger: logger)
+        await store.storage.shutdown()
+        print("migrations applied to \(store.storage.location)")
+    }
+}
+
+/// The server's options, shared by `serve` and `doctor` (which checks what `serve` would use).
+struct ServeOptions: ParsableArguments {
     @Option(name: .long, help: "Address to listen on. Env: PIEUVRE_HTTP_HOST (default 0.0.0.0).")
     var httpHost: String?
 
@@ -75,8 +119,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Comma-separated CIDRs never blocked as scanners (a customer site behind one address). Env: PIEUVRE_SCAN_EXEMPT.")
     var scanExempt: String?
 
-    func run() async throws {
-        let logger = try common.logger("pieuvre")
+    /// The configuration these options (or their environment variables) describe; a bad value
+    /// is refused with the flag's name.
+    func configuration() throws -> ServerConfiguration {
         let port = try Environment.int(httpPort, "PIEUVRE_HTTP_PORT", flag: "http-port") ?? 8080
         guard (0...65535).contains(port) else { throw ValidationError("--http-port must be between 0 and 65535, not \(port)") }
         let certificate = Environment.value(tlsCert, "PIEUVRE_TLS_CERT")
@@ -126,40 +171,6 @@ struct Serve: AsyncParsableCommand {
         guard MailMessage.isAddress(configuration.mailFrom) || configuration.mailFrom.hasSuffix("@localhost") else {
             throw ValidationError("--mail-from '\(configuration.mailFrom)' is not an e-mail address")
         }
-        // The store opens once every option is known good: a refusal leaves no pool open.
-        let store = try await common.openStore(logger: logger)
-        let bootstrap = try await store.bootstrapOperator(password: Environment.value(adminPassword, "PIEUVRE_ADMIN_PASSWORD"))
-        if bootstrap.created {
-            if let generated = bootstrap.generatedPassword {
-                // Printed once on the terminal, not logged: logs are kept and shipped.
-                // Written unbuffered so it shows before the server's first log line, even in a pipe.
-                FileHandle.standardOutput.write(Data("Created the operator account: login 'admin', password '\(generated)'. It is shown only this once.\n".utf8))
-            } else {
-                logger.notice("created the operator account 'admin' with the password from PIEUVRE_ADMIN_PASSWORD")
-            }
-        }
-        let services: [any Service]
-        do {
-            services = try await buildServices(configuration: configuration, store: store, logger: logger)
-        } catch {
-            // A certificate that does not load, say: close the pool, then say why.
-            await store.storage.shutdown()
-            throw error
-        }
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-    }
-}
-
-struct Migrate: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Apply database migrations and exit.")
-
-    @OptionGroup var common: CommonOptions
-
-    func run() async throws {
-        let logger = try common.logger("pieuvre")
-        let store = try await common.openStore(logger: logger)
-        await store.storage.shutdown()
-        print("migrations applied to \(store.storage.location)")
+        return configuration
     }
 }

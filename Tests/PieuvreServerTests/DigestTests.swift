@@ -1,4 +1,5 @@
 import Foundation
+import PieuvreCore
 @testable import PieuvreServer
 import Testing
 
@@ -15,5 +16,27 @@ import Testing
     @Test func headersAreParsedWithQuotesAndCommas() {
         let fields = DigestAuthenticator.parse(#"username="805ec0021c1b", realm="pieuvre", nonce="a-b.c", uri="/sip-ps/x.cfg", qop=auth, nc=00000001, cnonce="x,y", response="0f""#)
         #expect(fields["username"] == "805ec0021c1b" && fields["uri"] == "/sip-ps/x.cfg" && fields["qop"] == "auth" && fields["nc"] == "00000001" && fields["cnonce"] == "x,y")
+    }
+
+    /// Two nodes share the signing key. An answer one accepted is a replay on it, and the other
+    /// node answers it `stale` (a fresh challenge of its own), never valid: without this the
+    /// other node, which has not seen the count, took the replay.
+    @Test func anAnswerReplayedOnAnotherNodeIsStaleNotValid() {
+        let now = Date()
+        let nodeA = DigestAuthenticator(key: "shared"), nodeB = DigestAuthenticator(key: "shared")
+        #expect(nodeA.node != nodeB.node)
+        let nonce = nodeA.nonce(now: now)
+        let ha1 = DigestAuthenticator.md5("805ec0021c1b:pieuvre:secret")
+        let ha2 = DigestAuthenticator.md5("GET:/sip-ps/805ec0021c1b.cfg")
+        let response = DigestAuthenticator.md5("\(ha1):\(nonce):00000001:c1:auth:\(ha2)")
+        let header = #"Digest username="805ec0021c1b", realm="pieuvre", nonce="\#(nonce)", uri="/sip-ps/805ec0021c1b.cfg", qop=auth, nc=00000001, cnonce="c1", response="\#(response)""#
+        func check(_ node: DigestAuthenticator, password: String = "secret") -> PresentedCredentials {
+            node.check(header: header, method: "GET", path: "/sip-ps/805ec0021c1b.cfg", username: "805ec0021c1b", password: password, now: now)
+        }
+        #expect(check(nodeA) == .valid)
+        #expect(check(nodeA) == .invalid)
+        #expect(check(nodeB) == .stale)
+        // A wrong password is invalid on the other node too: stale says nothing about the secret.
+        #expect(check(nodeB, password: "wrong") == .invalid)
     }
 }

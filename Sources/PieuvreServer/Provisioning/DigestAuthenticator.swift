@@ -5,13 +5,18 @@ import PieuvreCore
 
 /// HTTP Digest (RFC 7616, MD5 as these phones speak it, qop=auth) for device files.
 ///
-/// Nonces are signed with a key every node shares (in the database), so any node checks any
-/// nonce; they live 5 minutes. Each node remembers the nonce counts it accepted, so a replayed
-/// answer is refused.
+/// Nonces are signed with a key every node shares (in the database) and name the node that
+/// issued them; they live 5 minutes. Each node remembers the nonce counts it accepted, so a
+/// replayed answer is refused; an answer to another node's nonce gets a fresh challenge with
+/// `stale=true` (the phone answers it again without a prompt), so a replay is refused on every
+/// node without a store of counts shared between them.
 final class DigestAuthenticator: Sendable {
     static let realm = "pieuvre"
     let lifetime: TimeInterval = 300
     private let keyBytes: [UInt8]
+    /// This process's name in its nonces: random at each start (a restarted node no longer
+    /// remembers the counts of its earlier nonces, so it must not accept them either).
+    let node: String
     private let seen = NIOLockedValueBox([String: SeenCounts]())
 
     /// The nonce counts accepted for one nonce: the highest, and a 1,024-count window below it
@@ -55,15 +60,17 @@ final class DigestAuthenticator: Sendable {
         }
     }
 
-    init(key: String) {
+    init(key: String, node: String? = nil) {
         self.keyBytes = Array(key.utf8)
+        var generator = SystemRandomNumberGenerator()
+        self.node = node ?? String(generator.next() & 0xFFFF_FFFF, radix: 16)
     }
 
-    /// `<time>-<random>.<signature>`: the random part makes every challenge's nonce its own, so
-    /// two phones answering in the same second never share nonce counts.
+    /// `<time>-<random>-<node>.<signature>`: the random part makes every challenge's nonce its
+    /// own, so two phones answering in the same second never share nonce counts.
     func nonce(now: Date) -> String {
         var generator = SystemRandomNumberGenerator()
-        let stamp = String(UInt64(now.timeIntervalSince1970), radix: 16) + "-" + String(generator.next(), radix: 16)
+        let stamp = String(UInt64(now.timeIntervalSince1970), radix: 16) + "-" + String(generator.next(), radix: 16) + "-" + node
         return stamp + "." + signature(stamp)
     }
 
@@ -84,8 +91,9 @@ final class DigestAuthenticator: Sendable {
         let uriPath = uri.hasPrefix("/") ? uri : (URL(string: uri).map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? "")
         guard uriPath == path else { return .invalid }
         let parts = nonce.split(separator: ".", maxSplits: 1).map(String.init)
+        let stampParts = parts.first?.split(separator: "-") ?? []
         guard parts.count == 2, Self.constantTimeEqual(signature(parts[0]), parts[1]),
-              let stamp = parts[0].split(separator: "-").first.flatMap({ UInt64($0, radix: 16) }) else { return .invalid }
+              let stamp = stampParts.first.flatMap({ UInt64($0, radix: 16) }) else { return .invalid }
         let ha1 = Self.md5("\(user):\(Self.realm):\(password)")
         let ha2 = Self.md5("\(method):\(uri)")
         // RFC 2069 answers (no qop) carry no client nonce or count: refused, so every accepted
@@ -95,6 +103,8 @@ final class DigestAuthenticator: Sendable {
         guard Self.constantTimeEqual(expected, response) else { return .invalid }
         let issued = Date(timeIntervalSince1970: TimeInterval(stamp))
         guard now.timeIntervalSince(issued) <= lifetime, issued.timeIntervalSince(now) < 60 else { return .stale }
+        // Another node's nonce (or one from before this node started): its counts are not here.
+        guard stampParts.count == 3, stampParts[2] == node[...] else { return .stale }
         return accept(nonce: nonce, count: count, expires: issued.addingTimeInterval(lifetime), now: now) ? .valid : .invalid
     }
 
