@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-kit", from: "1.57.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         // Already in the graph through Hummingbird's TLS and testing: `pieuvre doctor` reads
         // certificates with X509 and asks the public URL with AsyncHTTPClient.
@@ -35,6 +36,19 @@ let package = Package(
         .target(name: "SIPCore"),
         // SMTP's client conversation and the rendering of a plain-text e-mail: no I/O.
         .target(name: "MailCore"),
+        // Boot storms for `pieuvre simulate` and benchmarks: what a phone fetches, in what
+        // order, with what User-Agent, as pure scripts, and thin NIO clients running them.
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "PieuvreCore", "PhoneCatalog", "TFTPServer",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // Persistence and the operations that change records (with their audit trail).
         .target(
             name: "PieuvreStore",
@@ -65,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "pieuvre",
             dependencies: [
-                "PieuvreServer", "PieuvreStore", "PieuvreCore", "MailCore",
+                "PieuvreServer", "PieuvreStore", "PieuvreCore", "MailCore", "Simulator", "PhoneCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -78,6 +92,7 @@ let package = Package(
         .testTarget(name: "TFTPServerTests", dependencies: ["TFTPServer"]),
         .testTarget(name: "SIPCoreTests", dependencies: ["SIPCore"]),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "PhoneCatalog", "PieuvreCore", "TFTPServer", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "PieuvreServerTests",
             dependencies: [
