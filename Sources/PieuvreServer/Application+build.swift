@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     public var mailFrom = "pieuvre@localhost"
     /// Load balancers whose `Forwarded` / `X-Forwarded-For` name the client (none: the peer is).
     public var trustedProxies: [CIDR] = []
+    /// `/metrics` and `/health/*` on their own port (and address), off the public one.
+    public var metricsPort: Int?
+    public var metricsHost: String?
 
     public init(host: String = "0.0.0.0", port: Int = 8080, publicURL: String? = nil, sipDomain: String? = nil, sipProxy: String? = nil, tlsPort: Int? = nil, tlsCertificate: String? = nil, tlsKey: String? = nil, tftpPort: Int? = nil) {
         self.tftpPort = tftpPort
@@ -110,8 +113,10 @@ public struct PhoneSide: Sendable {
 }
 
 /// The routes of the whole HTTP application. The executable and the tests both build it here.
-public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http") -> Router<PieuvreRequestContext> {
+public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http", metricsHere: Bool = true) -> Router<PieuvreRequestContext> {
     let router = Router(context: PieuvreRequestContext.self)
+    // Requests by route and status (Hummingbird's, through the registry `serve` bootstraps).
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: phones.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
@@ -132,6 +137,20 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     VoicemailController(store: store, notifier: phones.notifier, mail: phones.mail).addRoutes(to: api)
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
+    if metricsHere { addOperatorRoutes(to: router, store: store) } else { addHealthRoutes(to: router, store: store) }
+    return router
+}
+
+/// `/metrics` and the health checks: on the HTTP port, or alone on `--metrics-port`.
+func addOperatorRoutes(to router: Router<PieuvreRequestContext>, store: Store) {
+    router.get("metrics") { _, _ -> Response in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: PieuvreMetrics.shared.exposition())))
+    }
+    addHealthRoutes(to: router, store: store)
+}
+
+func addHealthRoutes(to router: Router<PieuvreRequestContext>, store: Store) {
     router.get("health") { _, _ in "ok\n" }
     // For a load balancer or an orchestrator: live is the process answering; ready is the
     // database answering too (a node whose database is gone takes no phones).
@@ -142,7 +161,6 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
         }
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
-    return router
 }
 
 /// Every service `pieuvre serve` runs: the HTTP (and HTTPS) listeners, the provisioning
@@ -155,7 +173,7 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
                                      LogRetention(store: store, days: configuration.logRetentionDays, logger: logger)]
     var listeners: [any Service] = [
         Application(
-            router: buildRouter(store: store, phones: phones),
+            router: buildRouter(store: store, phones: phones, metricsHere: configuration.metricsPort == nil),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pieuvre"),
             onServerRunning: { channel in
                 // One line a script can wait for, with the real port when 0 was asked for.
@@ -170,12 +188,24 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         tls.minimumTLSVersion = .tlsv12
         listeners.append(Application(
-            router: buildRouter(store: store, phones: phones, transport: "https"),
+            router: buildRouter(store: store, phones: phones, transport: "https", metricsHere: configuration.metricsPort == nil),
             server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: tlsPort), serverName: "pieuvre"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? tlsPort
                 logger.notice("pieuvre listening", metadata: ["tls-url": "https://\(configuration.host):\(port)/"])
+            },
+            logger: logger))
+    }
+    if let metricsPort = configuration.metricsPort {
+        let router = Router(context: PieuvreRequestContext.self)
+        addOperatorRoutes(to: router, store: store)
+        listeners.append(Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.metricsHost ?? configuration.host, port: metricsPort), serverName: "pieuvre"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? metricsPort
+                logger.notice("pieuvre metrics listening", metadata: ["metrics-url": "http://\(configuration.metricsHost ?? configuration.host):\(port)/metrics"])
             },
             logger: logger))
     }

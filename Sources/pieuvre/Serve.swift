@@ -16,6 +16,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let logger = try common.logger("pieuvre")
         let configuration = try options.configuration()
+        PieuvreMetrics.bootstrap()
         // The store opens once every option is known good: a refusal leaves no pool open.
         let store = try await common.openStore(logger: logger)
         let bootstrap = try await store.bootstrapOperator(password: Environment.value(options.adminPassword, "PIEUVRE_ADMIN_PASSWORD"))
@@ -121,6 +122,12 @@ struct ServeOptions: ParsableArguments {
 
     /// The configuration these options (or their environment variables) describe; a bad value
     /// is refused with the flag's name.
+    @Option(name: .long, help: "Serve /metrics and /health/* on this port only (not on the HTTP port). Env: PIEUVRE_METRICS_PORT (default: on the HTTP port).")
+    var metricsPort: Int?
+
+    @Option(name: .long, help: "Address of the metrics port. Env: PIEUVRE_METRICS_HOST (default: --http-host).")
+    var metricsHost: String?
+
     func configuration() throws -> ServerConfiguration {
         let port = try Environment.int(httpPort, "PIEUVRE_HTTP_PORT", flag: "http-port") ?? 8080
         guard (0...65535).contains(port) else { throw ValidationError("--http-port must be between 0 and 65535, not \(port)") }
@@ -171,6 +178,9 @@ struct ServeOptions: ParsableArguments {
         guard MailMessage.isAddress(configuration.mailFrom) || configuration.mailFrom.hasSuffix("@localhost") else {
             throw ValidationError("--mail-from '\(configuration.mailFrom)' is not an e-mail address")
         }
+        configuration.metricsPort = try Environment.int(metricsPort, "PIEUVRE_METRICS_PORT", flag: "metrics-port")
+        guard (0...65535).contains(configuration.metricsPort ?? 0) else { throw ValidationError("--metrics-port must be between 0 and 65535") }
+        configuration.metricsHost = Environment.value(metricsHost, "PIEUVRE_METRICS_HOST")
         return configuration
     }
 }

@@ -21,8 +21,10 @@ struct SessionsController {
         case let .granted(grant):
             return try JSONResponse.make(grant, status: .created)
         case .refused:
+            PieuvreMetrics.shared.loginFailure("api")
             throw APIError(.unauthorized, "login or password is wrong")
         case let .throttled(seconds):
+            PieuvreMetrics.shared.loginFailure("api")
             throw APIError.throttled(seconds)
         }
     }

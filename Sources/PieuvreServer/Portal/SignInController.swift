@@ -56,8 +56,10 @@ struct SignInController {
                 let maxAge = remember ? Int(Store.rememberLifetime) : nil
                 return kit.redirect(kit.home(grant.role), cookies: [kit.sessionCookie(grant.token, maxAge: maxAge)])
             case .refused:
+                PieuvreMetrics.shared.loginFailure("portal")
                 return self.form(request, SignInPage(login: login, remember: remember, error: lang.text("badLogin")), status: .unauthorized)
             case let .throttled(seconds):
+                PieuvreMetrics.shared.loginFailure("portal")
                 var response = self.form(request, SignInPage(login: login, remember: remember, error: lang.text("throttled").replacingOccurrences(of: "{s}", with: String(seconds))), status: .tooManyRequests)
                 response.headers[.retryAfter] = String(seconds)
                 return response

@@ -23,6 +23,7 @@ public final class PhoneFiles: Sendable {
     private let logger: Logger
     /// Alerts are written off the request's path, tracked for a clean shutdown.
     let work: BackgroundWork?
+    let metrics = PieuvreMetrics.shared
 
     /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
     static let maxEntries = 500_000
@@ -185,13 +186,26 @@ public final class PhoneFiles: Sendable {
 
     /// Drops what changes made stale (this node's, at once; other nodes', from the feed).
     func apply(_ changes: some Sequence<CacheChange>) {
-        cache.withLockedValue { cache in for change in changes { cache.apply(change) } }
+        let count = cache.withLockedValue { cache in
+            var count = 0
+            for change in changes { cache.apply(change); count += 1 }
+            return count
+        }
+        metrics.cacheDrops.increment(by: count)
     }
 
     func record(_ mac: MACAddress) async throws -> ProvisioningRecord? {
         let (cached, tag) = cache.withLockedValue { ($0.entry(mac), $0.tag()) }
-        if let cached { return cached.record }
+        if let cached {
+            metrics.cacheHits.increment()
+            return cached.record
+        }
+        metrics.cacheMisses.increment()
+        // The read's time includes waiting for a pooled connection: a database that cannot
+        // keep up shows here first.
+        let started = ContinuousClock.now
         let record = try await store.provisioningRecord(mac: mac)
+        metrics.recordReads.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
         cache.withLockedValue { $0.insert(mac, record, customerID: record?.customerID, lineID: record?.line?.id, since: tag) }
         return record
     }
@@ -243,6 +257,7 @@ public final class PhoneFiles: Sendable {
     }
 
     func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil) {
+        metrics.phoneFile(outcome, transport: request.transport)
         journal.record(
             ProvisioningLogEntry(at: now, mac: mac, file: request.fileName, sourceIP: request.sourceIP, userAgent: request.userAgent, outcome: outcome, transport: request.transport, phoneID: record?.phoneID, customerID: record?.customerID),
             sighting: record.map { PhoneSighting(phoneID: $0.phoneID, at: now, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id) })

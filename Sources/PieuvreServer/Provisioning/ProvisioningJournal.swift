@@ -12,6 +12,12 @@ public final class ProvisioningJournal: Service, Sendable {
     private let store: Store
     private let logger: Logger
     private let pending = NIOLockedValueBox(Pending())
+    /// Entries held at most: past it new entries are dropped and counted, never waited for (a
+    /// database that cannot keep up must not hold phones back, nor fill the memory).
+    let capacity: Int
+    /// Rows per transaction: between chunks, phones' reads get the connection.
+    static let chunk = 1_000
+    private let metrics = PieuvreMetrics.shared
 
     struct Pending {
         var entries: [ProvisioningLogEntry] = []
@@ -27,13 +33,17 @@ public final class ProvisioningJournal: Service, Sendable {
         let outcome: ProvisioningOutcome
     }
 
-    public init(store: Store, logger: Logger) {
+    public init(store: Store, logger: Logger, capacity: Int = 200_000) {
         self.store = store
         self.logger = logger
+        self.capacity = capacity
     }
 
+    /// Entries waiting to be written.
+    var backlog: Int { pending.withLockedValue { $0.entries.count } }
+
     func record(_ entry: ProvisioningLogEntry, sighting: PhoneSighting?) {
-        pending.withLockedValue { pending in
+        let kept = pending.withLockedValue { pending -> Bool in
             if entry.phoneID == nil {
                 let key = UnknownKey(source: entry.sourceIP, minute: Int(entry.at.timeIntervalSince1970 / 60), outcome: entry.outcome)
                 if let index = pending.unknown[key] {
@@ -41,13 +51,18 @@ public final class ProvisioningJournal: Service, Sendable {
                     var latest = entry
                     latest.count = pending.entries[index].count + 1
                     pending.entries[index] = latest
-                    return
+                    return true
                 }
+                guard pending.entries.count < capacity else { return false }
                 pending.unknown[key] = pending.entries.count
             }
-            pending.entries.append(entry)
+            // The sighting is one per phone, so it is kept even when the row is not.
             if let sighting { pending.sightings[sighting.phoneID] = sighting }
+            guard pending.entries.count < capacity else { return false }
+            pending.entries.append(entry)
+            return true
         }
+        if !kept { metrics.journalDropped.increment() }
     }
 
     /// Writes what is pending. Readers of the log call it to read it at once; the background
@@ -73,18 +88,40 @@ public final class ProvisioningJournal: Service, Sendable {
             pending = kept
             return out
         }
+        defer { metrics.journalBacklog.record(backlog) }
         guard !batch.entries.isEmpty || !batch.sightings.isEmpty else { return }
-        do {
-            try await store.recordProvisioning(batch.entries, sightings: Array(batch.sightings.values))
-        } catch {
-            // Put the batch back: the next flush tries again rather than losing it.
-            pending.withLockedValue { pending in
-                pending.unknown = pending.unknown.mapValues { $0 + batch.entries.count }
-                pending.entries.insert(contentsOf: batch.entries, at: 0)
-                pending.sightings.merge(batch.sightings) { newer, _ in newer }
+        var sightings = Array(batch.sightings.values)
+        var written = 0
+        // Bounded chunks, each its own transaction: a backlog never holds the database (on
+        // SQLite, its one connection) long enough to keep a phone's lookup waiting.
+        while written < batch.entries.count || !sightings.isEmpty {
+            let entries = Array(batch.entries[written..<min(batch.entries.count, written + Self.chunk)])
+            let theseSightings = Array(sightings.prefix(Self.chunk))
+            do {
+                try await store.recordProvisioning(entries, sightings: theseSightings)
+            } catch {
+                metrics.journalWriteFailures.increment()
+                putBack(Array(batch.entries[written...]), sightings: sightings)
+                logger.error("could not write the provisioning log; will retry", metadata: ["entries": "\(batch.entries.count - written)"])
+                return
             }
-            logger.error("could not write the provisioning log; will retry", metadata: ["entries": "\(batch.entries.count)"])
+            written += entries.count
+            sightings.removeFirst(theseSightings.count)
         }
+    }
+
+    /// What could not be written goes back in front, for the next flush, as far as the
+    /// capacity allows (the rest is dropped and counted).
+    private func putBack(_ entries: [ProvisioningLogEntry], sightings: [PhoneSighting]) {
+        let dropped = pending.withLockedValue { pending -> Int in
+            let room = max(0, capacity - pending.entries.count)
+            let kept = entries.prefix(room)
+            pending.unknown = pending.unknown.mapValues { $0 + kept.count }
+            pending.entries.insert(contentsOf: kept, at: 0)
+            for sighting in sightings where pending.sightings[sighting.phoneID] == nil { pending.sightings[sighting.phoneID] = sighting }
+            return entries.count - kept.count
+        }
+        if dropped > 0 { metrics.journalDropped.increment(by: dropped) }
     }
 
     public func run() async throws {

@@ -61,6 +61,7 @@ public final class TFTPService: Service, Sendable {
     func start(_ request: TFTPRequest, from client: SocketAddress, on channel: any Channel) async {
         let source = client.ipAddress ?? "unknown"
         guard limiter.withLockedValue({ $0.acquire(source) }) else {
+            PieuvreMetrics.shared.tftpTransfer("refused")
             send(.error(.notDefined, "too many transfers, try again later"), to: client, on: channel)
             return
         }
@@ -212,7 +213,8 @@ final class TransferHandler: ChannelInboundHandler {
                     handler.transfer = transfer
                     handler.perform(actions, context: context)
                 }
-            case .finish:
+            case let .finish(success):
+                PieuvreMetrics.shared.tftpTransfer(success ? "completed" : "failed")
                 timer?.cancel()
                 context.flush()
                 releaseOnce()

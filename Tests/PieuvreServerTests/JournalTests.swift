@@ -1,0 +1,38 @@
+import Foundation
+import Logging
+import PieuvreCore
+@testable import PieuvreServer
+import PieuvreStore
+import Testing
+
+@Suite struct JournalTests {
+    /// A database that cannot keep up never holds a phone back nor fills the memory: past its
+    /// capacity the journal drops new rows and counts them; what it holds is written in chunks.
+    @Test func pastItsCapacityTheJournalShedsAndCountsWhatItDropped() async throws {
+        try await TestPlatform.run(.sqlite) { p in
+            let journal = ProvisioningJournal(store: p.store, logger: Logger(label: "test"), capacity: 2_500)
+            let dropped = PieuvreMetrics.shared.exposition().sampleValue("pieuvre_journal_dropped_total")
+            let now = Date()
+            for i in 0..<3_000 {
+                // Registered phones' rows are never folded: each is a row (an unknown MAC's are
+                // folded per source and minute instead).
+                journal.record(ProvisioningLogEntry(at: now, mac: nil, file: "f\(i).cfg", sourceIP: "192.0.2.\(i % 200)", userAgent: nil, outcome: .served, phoneID: UUID(), customerID: nil), sighting: nil)
+            }
+            #expect(journal.backlog == 2_500)
+            #expect(PieuvreMetrics.shared.exposition().sampleValue("pieuvre_journal_dropped_total") == dropped + 500)
+            // Written in chunks of 1,000 (three transactions here), all of it.
+            await journal.flush()
+            #expect(journal.backlog == 0)
+        }
+    }
+}
+
+extension String {
+    /// The value of an unlabelled sample in Prometheus text.
+    func sampleValue(_ name: String) -> Double {
+        for line in split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.split(separator: " ").last ?? "") ?? 0
+        }
+        return 0
+    }
+}
