@@ -33,6 +33,43 @@ public struct ProvisioningRecord: Sendable {
     public let layers: [SettingsLayer]
 }
 
+extension ProvisioningRecord {
+    /// This record with the credentials the phone holds now (after an issuance), without
+    /// reading the rest again.
+    public func with(_ issued: IssuedCredentials) -> ProvisioningRecord {
+        ProvisioningRecord(phoneID: phoneID, customerID: customerID, mac: mac, model: model, authenticateUntil: authenticateUntil, windowOpenedAt: windowOpenedAt,
+                           credentialsIssuedAt: issued.issuedAt, deviceUsername: issued.username, devicePassword: issued.password, webAdminPassword: webAdminPassword,
+                           authenticatedIP: issued.authenticatedIP, allowedNetworks: allowedNetworks, line: line, layers: layers)
+    }
+}
+
+/// One phone's first contact of a window: who asks, from where.
+public struct CredentialsIssue: Sendable {
+    public let phoneID: UUID
+    public let mac: MACAddress
+    public let ip: String
+    public let userAgent: String?
+    public let firmware: String?
+
+    public init(phoneID: UUID, mac: MACAddress, ip: String, userAgent: String?, firmware: String?) {
+        self.phoneID = phoneID
+        self.mac = mac
+        self.ip = ip
+        self.userAgent = userAgent
+        self.firmware = firmware
+    }
+}
+
+/// The device credentials a phone holds after an issuance (in clear: for its file).
+public struct IssuedCredentials: Sendable, Equatable {
+    public let username: String?
+    public let password: String?
+    public let issuedAt: Date?
+    public let authenticatedIP: String?
+    /// Whether this issuance drew them (false: another request of the window did).
+    public let drawnNow: Bool
+}
+
 /// A phone-facing request, as the provisioning log keeps it.
 public struct ProvisioningLogEntry: Sendable, Codable, Equatable {
     /// Stored file names and User-Agents stop here: a request cannot grow the log by much.
@@ -147,24 +184,61 @@ extension Store {
     /// first contact in this window, unless this window's set was drawn already: a phone that
     /// opens several connections at boot, or fetches through two nodes, gets one set per window
     /// whatever the interleaving (one conditional UPDATE decides, on both databases). Answers
-    /// whether this call drew them; either way the caller re-reads the phone's record.
+    /// whether this call drew them.
     @discardableResult
     public func issueDeviceCredentials(phoneID: UUID, mac: MACAddress, ip: String, userAgent: String?, firmware: String?) async throws -> Bool {
+        let issued = try await issueDeviceCredentials([CredentialsIssue(phoneID: phoneID, mac: mac, ip: ip, userAgent: userAgent, firmware: firmware)])
+        return issued[phoneID]?.drawnNow ?? false
+    }
+
+    /// The same for many phones in one transaction (a rollout's first contacts arrive together):
+    /// one commit, one audit insert and one change-feed insert for the lot. Answers, for each
+    /// phone, the set it holds now (drawn by this call or earlier).
+    public func issueDeviceCredentials(_ batch: [CredentialsIssue]) async throws -> [UUID: IssuedCredentials] {
+        guard !batch.isEmpty else { return [:] }
         let now = clock.now
-        let password = secrets.seal(Secrets.password(length: 24))
-        // Only this phone's cached record is stale, on every node: a rollout flushes nothing else.
-        return try await transaction(changes: [.phone(mac)]) { db in
+        let secrets = self.secrets
+        let sealed = batch.map { _ in secrets.seal(Secrets.password(length: 24)) }
+        // Only these phones' cached records are stale, on every node: a rollout flushes nothing else.
+        return try await transaction(changes: Set(batch.map { .phone($0.mac) })) { db in
             let sql = db as! any SQLDatabase
-            guard let row = try await sql.raw("""
-                UPDATE phones SET device_username = mac, device_password = \(bind: password), credentials_issued_at = \(bind: now),
-                    authenticated_at = \(bind: now), authenticated_ip = \(bind: ip), authenticated_user_agent = \(bind: userAgent), firmware = \(bind: firmware)
-                WHERE id = \(bind: phoneID)
-                  AND (credentials_issued_at IS NULL OR (window_opened_at IS NOT NULL AND credentials_issued_at < window_opened_at))
-                RETURNING mac
-                """).first() else { return false }
-            let mac = (try? MACAddress(parsing: try row.decode(column: "mac", as: String.self)).description) ?? phoneID.uuidString
-            try await self.audit(db, Actor(role: .operator, login: "phone \(mac)"), "phone.credentials", "phone", mac, before: Optional<String>.none, after: ["issuedAt": now])
-            return true
+            var result: [UUID: IssuedCredentials] = [:]
+            for (request, password) in zip(batch, sealed) {
+                guard let row = try await sql.raw("""
+                    UPDATE phones SET device_username = mac, device_password = \(bind: password), credentials_issued_at = \(bind: now),
+                        authenticated_at = \(bind: now), authenticated_ip = \(bind: request.ip), authenticated_user_agent = \(bind: request.userAgent), firmware = \(bind: request.firmware)
+                    WHERE id = \(bind: request.phoneID)
+                      AND (credentials_issued_at IS NULL OR (window_opened_at IS NOT NULL AND credentials_issued_at < window_opened_at))
+                    RETURNING device_username
+                    """).first() else { continue }
+                result[request.phoneID] = IssuedCredentials(username: try row.decode(column: "device_username", as: String.self), password: try secrets.open(password),
+                                                            issuedAt: now, authenticatedIP: request.ip, drawnNow: true)
+            }
+            // Lost races: the set another request (or node) drew in this window.
+            let others = batch.map(\.phoneID).filter { result[$0] == nil }
+            if !others.isEmpty {
+                let rows = try await sql.select().columns("id", "device_username", "device_password", "credentials_issued_at", "authenticated_ip")
+                    .from(Phone.schema).where("id", .in, others).all()
+                for row in rows {
+                    let id = try row.decode(column: "id", as: UUID.self)
+                    result[id] = IssuedCredentials(
+                        username: try row.decode(column: "device_username", as: String?.self),
+                        password: try row.decode(column: "device_password", as: String?.self).map(secrets.open),
+                        issuedAt: try row.decode(column: "credentials_issued_at", as: Date?.self),
+                        authenticatedIP: try row.decode(column: "authenticated_ip", as: String?.self), drawnNow: false)
+                }
+            }
+            let drawn = batch.filter { result[$0.phoneID]?.drawnNow == true }
+            if !drawn.isEmpty {
+                let after = Self.json(["issuedAt": now])
+                var insert = sql.insert(into: AuditEvent.schema).columns("id", "at", "actor_login", "actor_role", "action", "object_type", "object_key", "before", "after")
+                for request in drawn {
+                    insert = insert.values(SQLBind(UUID()), SQLBind(now), SQLBind("phone \(request.mac.description)"), SQLBind(Role.operator.rawValue), SQLBind("phone.credentials"),
+                                           SQLBind("phone"), SQLBind(request.mac.description), SQLBind(Optional<String>.none), SQLBind(after))
+                }
+                try await insert.run()
+            }
+            return result
         }
     }
 

@@ -51,10 +51,16 @@ public struct Store: Sendable {
                 let result = try await body(db)
                 let sql = db as! any SQLDatabase
                 var positions: [Int64] = []
-                for change in changes {
-                    let (kind, key) = change.stored
-                    let row = try await sql.raw("INSERT INTO change_feed (kind, key, at) VALUES (\(bind: kind), \(bind: key), \(bind: now)) RETURNING position").first()
-                    if let position = try row?.decode(column: "position", as: Int64.self) { positions.append(position) }
+                // One statement for all of them (a batch of first contacts changes many phones).
+                for chunk in Array(changes).chunked(into: 500) {
+                    var insert = sql.insert(into: "change_feed").columns("kind", "key", "at")
+                    for change in chunk {
+                        let (kind, key) = change.stored
+                        insert = insert.values(SQLBind(kind), SQLBind(key), SQLBind(now))
+                    }
+                    for row in try await insert.returning("position").all() {
+                        positions.append(try row.decode(column: "position", as: Int64.self))
+                    }
                 }
                 return (result, positions)
             }

@@ -24,6 +24,8 @@ public final class PhoneFiles: Sendable {
     /// Alerts are written off the request's path, tracked for a clean shutdown.
     let work: BackgroundWork?
     let metrics = PieuvreMetrics.shared
+    /// First contacts, written in batches.
+    private let issuer: CredentialIssuer
 
     /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
     static let maxEntries = 500_000
@@ -36,6 +38,7 @@ public final class PhoneFiles: Sendable {
         self.platform = platform
         self.journal = journal
         self.digest = DigestAuthenticator(key: digestKey)
+        self.issuer = CredentialIssuer(store: store)
         self.logger = logger
         store.committed.add { [weak self] changes in self?.apply(changes) }
     }
@@ -160,14 +163,18 @@ public final class PhoneFiles: Sendable {
                 if let model = agent?.model, model.id != record.model.id {
                     alert(.modelMismatch, request, mac: mac, record: record, detail: "first fetch of the window by a \(model.displayName) User-Agent; registered as \(record.model.displayName)")
                 }
-                // One set per window: a fetch that lost the race serves the winner's set. Either
-                // way this phone's cached record is stale (the winner may be another node).
-                _ = try await store.issueDeviceCredentials(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)
-                forget(mac)
-                guard let fresh = try await self.record(mac) else { return .notFound }
-                record = fresh
+                // One set per window: a fetch that lost the race serves the winner's set. The
+                // commit dropped this phone's cached record on every node; this answer uses the
+                // record read above with the credentials the phone holds now (no second read),
+                // and is not cached (a change may have come in between).
+                guard let issued = try await issuer.issue(CredentialsIssue(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)) else {
+                    return .notFound
+                }
+                record = record.with(issued)
                 // A freshly booted phone learns its lamp's state at once.
                 if let number = record.line?.sda { notifier?.numbersChanged([number]) }
+                log(request, mac, .served, now: now, record: record, agent: agent)
+                return .file(Renderer.device(profile(record)))
             } else if presented != .valid, let first = record.authenticatedIP, first != request.sourceIP {
                 alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
             }
