@@ -154,25 +154,54 @@ extension Store {
 
     public func provisioningRecord(mac: MACAddress) async throws -> ProvisioningRecord? {
         let db = self.db
-        guard let phone = try await Phone.query(on: db).filter(\.$mac == mac.hex).with(\.$customer).with(\.$line).first(),
-              let model = Catalogue.model(id: phone.model) else { return nil }
-        let line = phone.$line.value ?? nil
-        let departmentID = phone.$department.id ?? line?.$department.id
-        let chain = try await departmentChain(departmentID, on: db)
-        var owners: [(LayerScope, UUID, String)] = [(.platform, Self.platformOwner, ""), (.reseller, phone.customer.$reseller.id, ""), (.customer, phone.$customer.id, "")]
-        owners += chain.map { (.department, $0.id!, $0.name) }
-        if let line { owners.append((.line, line.id!, line.sda)) }
-        owners.append((.phone, phone.id!, mac.description))
+        let sql = db as! any SQLDatabase
+        // The phone, its customer and its line in one query (this runs on every cache miss, so
+        // at every node start for the whole fleet), then its departments and the layers.
+        guard let row = try await sql.raw("""
+            SELECT p.id, p.model, p.customer_id, p.department_id, p.authenticate_until, p.window_opened_at, p.credentials_issued_at,
+                   p.device_username, p.device_password, p.web_admin_password, p.authenticated_ip,
+                   c.reseller_id, c.allowed_networks,
+                   l.id AS line_id, l.sda AS line_sda, l.name AS line_name, l.sip_auth_name AS line_auth, l.sip_password AS line_password, l.department_id AS line_department_id
+            FROM phones p JOIN customers c ON c.id = p.customer_id LEFT JOIN lines l ON l.id = p.line_id
+            WHERE p.mac = \(bind: mac.hex)
+            """).first(),
+              let model = Catalogue.model(id: try row.decode(column: "model", as: String.self)) else { return nil }
+        let phoneID = try row.decode(column: "id", as: UUID.self)
+        let customerID = try row.decode(column: "customer_id", as: UUID.self)
+        var line: ProvisioningRecord.LineAccount?
+        if let lineID = try row.decode(column: "line_id", as: UUID?.self) {
+            line = .init(id: lineID, sda: try row.decode(column: "line_sda", as: String.self), name: try row.decode(column: "line_name", as: String.self),
+                         sipAuthName: try row.decode(column: "line_auth", as: String.self), sipPassword: try secrets.open(try row.decode(column: "line_password", as: String.self)))
+        }
+        let departmentID = try row.decode(column: "department_id", as: UUID?.self) ?? row.decode(column: "line_department_id", as: UUID?.self)
+        var owners: [(LayerScope, UUID, String)] = [(.platform, Self.platformOwner, ""), (.reseller, try row.decode(column: "reseller_id", as: UUID.self), ""), (.customer, customerID, "")]
+        owners += try await departmentPath(departmentID, on: sql).map { (.department, $0.id, $0.name) }
+        if let line { owners.append((.line, line.id, line.sda)) }
+        owners.append((.phone, phoneID, mac.description))
         let layers = try await self.layers(owners, on: db)
         return ProvisioningRecord(
-            phoneID: phone.id!, customerID: phone.$customer.id, mac: mac, model: model,
-            authenticateUntil: phone.authenticateUntil, windowOpenedAt: phone.windowOpenedAt,
-            credentialsIssuedAt: phone.credentialsIssuedAt, deviceUsername: phone.deviceUsername,
-            devicePassword: try phone.devicePassword.map(secrets.open), webAdminPassword: try phone.webAdminPassword.map(secrets.open) ?? "",
-            authenticatedIP: phone.authenticatedIP,
-            allowedNetworks: Self.networks(phone.customer.allowedNetworks),
-            line: try line.map { .init(id: $0.id!, sda: $0.sda, name: $0.name, sipAuthName: $0.sipAuthName, sipPassword: try secrets.open($0.sipPassword)) },
+            phoneID: phoneID, customerID: customerID, mac: mac, model: model,
+            authenticateUntil: try row.decode(column: "authenticate_until", as: Date?.self), windowOpenedAt: try row.decode(column: "window_opened_at", as: Date?.self),
+            credentialsIssuedAt: try row.decode(column: "credentials_issued_at", as: Date?.self), deviceUsername: try row.decode(column: "device_username", as: String?.self),
+            devicePassword: try row.decode(column: "device_password", as: String?.self).map(secrets.open),
+            webAdminPassword: try row.decode(column: "web_admin_password", as: String?.self).map(secrets.open) ?? "",
+            authenticatedIP: try row.decode(column: "authenticated_ip", as: String?.self),
+            allowedNetworks: Self.networks(try row.decode(column: "allowed_networks", as: String?.self)),
+            line: line,
             layers: layers)
+    }
+
+    /// A department and its parents, widest first, in one recursive query (none: no query).
+    func departmentPath(_ id: UUID?, on sql: any SQLDatabase) async throws -> [(id: UUID, name: String)] {
+        guard let id else { return [] }
+        let rows = try await sql.raw("""
+            WITH RECURSIVE chain(id, name, parent_id, depth) AS (
+                SELECT id, name, parent_id, 0 FROM departments WHERE id = \(bind: id)
+                UNION ALL
+                SELECT d.id, d.name, d.parent_id, chain.depth + 1 FROM departments d JOIN chain ON d.id = chain.parent_id WHERE chain.depth < 32)
+            SELECT id, name FROM chain ORDER BY depth DESC
+            """).all()
+        return try rows.map { (try $0.decode(column: "id", as: UUID.self), try $0.decode(column: "name", as: String.self)) }
     }
 
     /// The platform layer alone: what common files are made of.
