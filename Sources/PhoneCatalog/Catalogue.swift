@@ -9,16 +9,16 @@ import PieuvreCore
 /// directory is `dkey_directory`, unverified).
 public enum Catalogue {
     public static let models: [PhoneModel] = [
-        PhoneModel(id: "yealink-cp920", vendor: .yealink, name: "CP920", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
-        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", sipAccounts: 1, lineKeys: 0, remotePhonebook: true),
-        PhoneModel(id: "yealink-cp860", vendor: .yealink, name: "CP860", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
-        PhoneModel(id: "yealink-t41p", vendor: .yealink, name: "T41P", sipAccounts: 6, lineKeys: 15, remotePhonebook: true),
-        PhoneModel(id: "yealink-t42g", vendor: .yealink, name: "T42G", sipAccounts: 12, lineKeys: 15, remotePhonebook: true),
-        PhoneModel(id: "yealink-t46g", vendor: .yealink, name: "T46G", sipAccounts: 16, lineKeys: 27, remotePhonebook: true),
-        PhoneModel(id: "yealink-t48g", vendor: .yealink, name: "T48G", sipAccounts: 16, lineKeys: 29, remotePhonebook: true),
-        PhoneModel(id: "yealink-w52p", vendor: .yealink, name: "W52P", sipAccounts: 5, lineKeys: 0, remotePhonebook: true),
-        PhoneModel(id: "snom-d725", vendor: .snom, name: "D725", sipAccounts: 12, lineKeys: 18),
-        PhoneModel(id: "snom-d765", vendor: .snom, name: "D765", sipAccounts: 12, lineKeys: 16),
+        PhoneModel(id: "yealink-cp920", vendor: .yealink, name: "CP920", fileCode: "78", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
+        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", fileCode: "73", sipAccounts: 1, lineKeys: 0, remotePhonebook: true),
+        PhoneModel(id: "yealink-cp860", vendor: .yealink, name: "CP860", fileCode: "37", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
+        PhoneModel(id: "yealink-t41p", vendor: .yealink, name: "T41P", fileCode: "36", sipAccounts: 6, lineKeys: 15, remotePhonebook: true),
+        PhoneModel(id: "yealink-t42g", vendor: .yealink, name: "T42G", fileCode: "29", sipAccounts: 12, lineKeys: 15, remotePhonebook: true),
+        PhoneModel(id: "yealink-t46g", vendor: .yealink, name: "T46G", fileCode: "28", sipAccounts: 16, lineKeys: 27, remotePhonebook: true),
+        PhoneModel(id: "yealink-t48g", vendor: .yealink, name: "T48G", fileCode: "35", sipAccounts: 16, lineKeys: 29, remotePhonebook: true),
+        PhoneModel(id: "yealink-w52p", vendor: .yealink, name: "W52P", fileCode: "25", sipAccounts: 5, lineKeys: 0, remotePhonebook: true, handsets: 5),
+        PhoneModel(id: "snom-d725", vendor: .snom, name: "D725", fileCode: "snom725", sipAccounts: 12, lineKeys: 18),
+        PhoneModel(id: "snom-d765", vendor: .snom, name: "D765", fileCode: "snomD765", sipAccounts: 12, lineKeys: 16),
     ]
 
     private static let byKey: [String: PhoneModel] = {

@@ -25,12 +25,18 @@ public struct PlatformProfile: Sendable, Equatable {
     public var sipDomain: String
     /// `host[:port]` of the outbound proxy, if the platform has one.
     public var sipProxy: String?
+    /// Whether phones are given the platform's CA (`--phone-ca`) to check the server with.
+    public var pushesCA: Bool
 
-    public init(provisioningURL: String, sipDomain: String, sipProxy: String?) {
+    public init(provisioningURL: String, sipDomain: String, sipProxy: String?, pushesCA: Bool = false) {
         self.provisioningURL = provisioningURL.hasSuffix("/") ? provisioningURL : provisioningURL + "/"
         self.sipDomain = sipDomain
         self.sipProxy = sipProxy
+        self.pushesCA = pushesCA
     }
+
+    /// Where phones fetch the CA certificates they check the server with.
+    public var caURL: String { provisioningURL + ProvisioningPath.caFileName }
 }
 
 /// Everything a renderer needs for one phone's device file. Renderers are pure functions of it.
@@ -135,20 +141,29 @@ public enum Renderer {
 }
 
 /// Time-zone facts both renderers need: the UTC offset in winter and the DST rule.
+/// What a time zone means to each vendor: the offset and zone name, and the country whose call
+/// progress tones phones there play (tones are the network's, so they follow where the phone
+/// is, not the language its user reads).
 struct TimeZoneRule {
     let yealinkOffset: String
     let yealinkName: String
     let snomName: String
     let dst: Bool
+    /// Yealink `voice.tone.country` (wazo writes `France` for fr_FR).
+    let yealinkTones: String
+    /// snom `tone_scheme` [U: the list of snom schemes has no Belgium; French tones there].
+    let snomTones: String
 
     static func of(_ name: String) -> TimeZoneRule {
         switch name {
-        case "Europe/London": return .init(yealinkOffset: "0", yealinkName: "United Kingdom(London)", snomName: "GBR-0", dst: true)
-        case "Europe/Brussels": return .init(yealinkOffset: "+1", yealinkName: "Belgium(Brussels)", snomName: "BEL+1", dst: true)
-        case "Europe/Zurich": return .init(yealinkOffset: "+1", yealinkName: "Switzerland(Bern)", snomName: "CHE+1", dst: true)
-        case "America/Martinique": return .init(yealinkOffset: "-4", yealinkName: "Martinique", snomName: "MTQ-4", dst: false)
-        case "Indian/Reunion": return .init(yealinkOffset: "+4", yealinkName: "Reunion", snomName: "REU+4", dst: false)
-        default: return .init(yealinkOffset: "+1", yealinkName: "France(Paris)", snomName: "FRA+1", dst: true)
+        case "Europe/London": return .init(yealinkOffset: "0", yealinkName: "United Kingdom(London)", snomName: "GBR-0", dst: true, yealinkTones: "Great Britain", snomTones: "GBR")
+        case "Europe/Brussels": return .init(yealinkOffset: "+1", yealinkName: "Belgium(Brussels)", snomName: "BEL+1", dst: true, yealinkTones: "Belgium", snomTones: "FRA")
+        case "Europe/Zurich": return .init(yealinkOffset: "+1", yealinkName: "Switzerland(Bern)", snomName: "CHE+1", dst: true, yealinkTones: "Switzerland", snomTones: "SWI")
+        // Neither vendor has a Martinique or Réunion entry: the zones of the same offset without
+        // daylight saving that nethesis/tancredi uses [I] (summer time is written off anyway).
+        case "America/Martinique": return .init(yealinkOffset: "-4", yealinkName: "United Kingdom(Bermuda)", snomName: "BMU-4", dst: false, yealinkTones: "France", snomTones: "FRA")
+        case "Indian/Reunion": return .init(yealinkOffset: "+4", yealinkName: "Kazakhstan(Aktau)", snomName: "KAZ+4", dst: false, yealinkTones: "France", snomTones: "FRA")
+        default: return .init(yealinkOffset: "+1", yealinkName: "France(Paris)", snomName: "FRA+1", dst: true, yealinkTones: "France", snomTones: "FRA")
         }
     }
 }

@@ -26,6 +26,11 @@ public struct PhoneModel: Sendable, Hashable, Codable {
     public let remotePhonebook: Bool
     /// Reads an LDAP directory configured in its files (`ldap.*`).
     public let ldap: Bool
+    /// How the model names itself in file names: Yealink's firmware prefix (the XX of
+    /// `y0000000000XX.cfg`, reference §1.1), snom's phone type (`snomD765`, §4.1).
+    public let fileCode: String
+    /// DECT handsets a base carries (W52P: 5); 0 for desk phones.
+    public let handsets: Int
 
     public var displayName: String { "\(vendor.displayName) \(name)" }
 
@@ -51,15 +56,20 @@ public struct PhoneModel: Sendable, Hashable, Codable {
         let known = Catalogue.model(id: id)
         remotePhonebook = known?.remotePhonebook ?? false
         ldap = known?.ldap ?? false
+        fileCode = known?.fileCode ?? id
+        handsets = known?.handsets ?? 0
     }
 
-    init(id: String, vendor: Vendor, name: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false) {
+    /// A model's entry: everything the renderers and the file names need to know about it.
+    public init(id: String, vendor: Vendor, name: String, fileCode: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false, handsets: Int = 0) {
         self.id = id
         self.vendor = vendor
         self.name = name
+        self.fileCode = fileCode
         self.sipAccounts = sipAccounts
         self.lineKeys = lineKeys
         self.remotePhonebook = remotePhonebook
         self.ldap = ldap
+        self.handsets = handsets
     }
 }

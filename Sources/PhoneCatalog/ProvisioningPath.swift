@@ -12,16 +12,20 @@ public enum ProvisioningPath: Sendable, Equatable {
     case common(PhoneModel)
     /// `<mac>.cfg` or `snomD765-<MAC>.htm`: the device file with the line's account.
     case device(MACAddress)
+    /// `pieuvre-ca.crt`: the CA certificates phones are told to trust (no secret in it).
+    case trustedCertificates
     /// Files Pieuvre does not provide (`<mac>-local.cfg`, `<mac>-contact.xml`, `*.enc`).
     case notProvided(MACAddress?)
 
     public static let maxNameLength = 128
+    public static let caFileName = "pieuvre-ca.crt"
 
     public init?(fileName: String) {
         guard !fileName.isEmpty, fileName.utf8.count <= Self.maxNameLength,
               fileName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }
         let name = fileName.lowercased()
         if name == "y000000000000.boot" { self = .yealinkBoot; return }
+        if name == Self.caFileName { self = .trustedCertificates; return }
         if name.hasPrefix("y0000000000"), name.hasSuffix(".cfg"), name.count == 17 {
             let code = String(name.dropFirst(11).prefix(2))
             guard let model = Catalogue.model(yealinkCode: code) else { return nil }
@@ -50,7 +54,7 @@ public enum ProvisioningPath: Sendable, Equatable {
 
     public var mac: MACAddress? {
         switch self {
-        case .yealinkBoot, .common: return nil
+        case .yealinkBoot, .common, .trustedCertificates: return nil
         case let .yealinkMACBoot(mac), let .device(mac): return mac
         case let .notProvided(mac): return mac
         }

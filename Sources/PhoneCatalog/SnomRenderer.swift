@@ -27,6 +27,8 @@ public enum SnomRenderer {
         out.setting("http_client_pass", p.devicePassword, perm: "R")
         out.setting("http_user", "admin", perm: "R")
         out.setting("http_pass", p.webAdminPassword, perm: "R")
+        // The handset's admin menu, locked with the same password as the web page (reference §4.3).
+        out.setting("admin_mode_password", p.webAdminPassword, perm: "R")
         timeAndLanguage(&out, p.settings)
         out.setting("time_24_format", p.setting("preferences.timeFormat") == "12h" ? "off" : "on", perm: "")
         out.setting("date_us_format", p.setting("preferences.dateFormat") == "MM/DD/YY" ? "on" : "off", perm: "")
@@ -39,9 +41,10 @@ public enum SnomRenderer {
             out.setting("user_pname", account.authName, idx: 1, perm: "R")
             out.setting("user_pass", account.password, idx: 1, perm: "R")
             out.setting("user_host", domain, idx: 1, perm: "R")
-            if let proxy = p.platform.sipProxy {
-                out.setting("user_outbound", "\(proxy);transport=\(p.setting("sip.transport"))", idx: 1, perm: "R")
-            }
+            // Always written with its transport (wazo base.tpl): without it a TCP or TLS transport
+            // has nowhere to go. No proxy: the registrar itself.
+            let outbound = p.platform.sipProxy ?? "\(p.platform.sipDomain):\(p.setting("sip.port"))"
+            out.setting("user_outbound", "\(outbound);transport=\(p.setting("sip.transport"))", idx: 1, perm: "R")
             out.setting("user_expiry", p.setting("sip.registrationExpires"), idx: 1, perm: "R")
             out.setting("user_mailbox", p.setting("voicemail.number"), idx: 1, perm: "R")
             out.setting("user_ringer", p.setting("preferences.ringtone").replacingOccurrences(of: "Ring", with: "Ringer"), idx: 1, perm: "")
@@ -60,7 +63,9 @@ public enum SnomRenderer {
         out.setting("record_dialed_calls", onOff(p.setting("features.callLog.save")), perm: "")
         out.setting("record_received_calls", onOff(p.setting("features.callLog.save")), perm: "")
         out.setting("mwi_notification", p.setting("notifications.popup.voicemail") == "0" ? "silent" : "reminder", perm: "")
-        for n in 1...4 {
+        // Only the soft keys set here: the others keep the phone's own functions (wazo touches
+        // 1 and 4 only; forcing "none" took the factory keys away).
+        for n in 1...4 where p.setting("keys.soft.\(n).type") != "none" {
             out.setting("gui_fkey\(n)", softKey(p, n), perm: "")
         }
         out.close("phone-settings")
@@ -84,7 +89,7 @@ public enum SnomRenderer {
         out.setting("web_language", snomLanguage(language), perm: "")
         out.setting("timezone", zone.snomName, perm: "")
         out.setting("ntp_server", settings["time.ntpServer"] ?? "0.fr.pool.ntp.org", perm: "")
-        out.setting("tone_scheme", "FRA", perm: "")
+        out.setting("tone_scheme", zone.snomTones, perm: "")
     }
 
     private static func snomLanguage(_ language: String) -> String {
@@ -114,7 +119,8 @@ public enum SnomRenderer {
         switch type {
         case "line": return "line"
         case "speed_dial": return "speed \(value)"
-        case "blf": return "blf sip:\(value)@\(p.platform.sipDomain)"
+        // `|code`: dialled to pick the supervised number's ringing call up (wazo `blf <ext>|<pickup>`).
+        case "blf": return "blf sip:\(value)@\(p.platform.sipDomain)|\(p.setting("features.pickupCode"))"
         case "park": return "orbit \(value)"
         case "url": return "url \(value)"
         case "dnd": return "keyevent F_DND"

@@ -4,28 +4,10 @@ import PieuvreCore
 /// snom file prefix (reference/yealink-snom.md §1.1, §4.1).
 extension PhoneModel {
     /// The XX of Yealink's `y0000000000XX.cfg`, the model's firmware prefix.
-    public var yealinkCode: String? {
-        switch id {
-        case "yealink-t41p": return "36"
-        case "yealink-t42g": return "29"
-        case "yealink-t46g": return "28"
-        case "yealink-t48g": return "35"
-        case "yealink-cp860": return "37"
-        case "yealink-cp920": return "78"
-        case "yealink-cp960": return "73"
-        case "yealink-w52p": return "25"
-        default: return nil
-        }
-    }
+    public var yealinkCode: String? { vendor == .yealink ? fileCode : nil }
 
     /// snom's phone type in file names and User-Agents: `snom725`, `snomD765`.
-    public var snomType: String? {
-        switch id {
-        case "snom-d725": return "snom725"
-        case "snom-d765": return "snomD765"
-        default: return nil
-        }
-    }
+    public var snomType: String? { vendor == .snom ? fileCode : nil }
 
     /// The common file's name for this model.
     public var commonFileName: String {

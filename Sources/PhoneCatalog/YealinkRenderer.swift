@@ -26,6 +26,15 @@ public enum YealinkRenderer {
         out["static.auto_provision.power_on"] = "1"
         out["static.auto_provision.repeat.enable"] = "1"
         out["static.auto_provision.repeat.minutes"] = settings["provisioning.repeatMinutes"] ?? "1440"
+        // Changes made on the handset (DND, forwarding) are kept in the phone's MAC-local file
+        // and survive the next provisioning (wazo v81/v86 base.tpl; reference §1.2).
+        out["static.auto_provision.custom.protect"] = "1"
+        if platform.pushesCA {
+            // The platform's CA, then the check switched on: the phone fetches the certificates
+            // with this file and checks the server with them from then on (reference §2.5).
+            out["static.trusted_certificates.url"] = platform.caURL
+            out["static.security.trust_certificates"] = "1"
+        }
         out["sip.notify_reboot_enable"] = "0"
         timeAndLanguage(&out, settings)
         return out.file
@@ -78,19 +87,30 @@ public enum YealinkRenderer {
 
         out.comment("Features")
         out["features.save_call_history"] = p.setting("features.callLog.save")
-        out["features.dnd.enable"] = p.setting("features.dnd.enabled")
-        for (kind, yealink) in [("always", "always"), ("busy", "busy"), ("noAnswer", "no_answer")] {
-            out["forward.\(yealink).enable"] = p.setting("features.forward.\(kind).enabled")
-            out["forward.\(yealink).target"] = p.setting("features.forward.\(kind).target")
+        if p.model.handsets > 0 {
+            // The DECT base keeps DND and forwarding per account (fusion w52p/{$mac}.cfg).
+            out["account.1.dnd.enable"] = p.setting("features.dnd.enabled")
+            for (kind, yealink) in [("always", "always_fwd"), ("busy", "busy_fwd"), ("noAnswer", "timeout_fwd")] {
+                out["account.1.\(yealink).enable"] = p.setting("features.forward.\(kind).enabled")
+                out["account.1.\(yealink).target"] = p.setting("features.forward.\(kind).target")
+            }
+            out["account.1.timeout_fwd.timeout"] = p.setting("features.forward.noAnswer.rings")
+        } else {
+            out["features.dnd.enable"] = p.setting("features.dnd.enabled")
+            for (kind, yealink) in [("always", "always"), ("busy", "busy"), ("noAnswer", "no_answer")] {
+                out["forward.\(yealink).enable"] = p.setting("features.forward.\(kind).enabled")
+                out["forward.\(yealink).target"] = p.setting("features.forward.\(kind).target")
+            }
+            out["forward.no_answer.timeout"] = p.setting("features.forward.noAnswer.rings")
         }
-        out["forward.no_answer.timeout"] = p.setting("features.forward.noAnswer.rings")
         var rule = 0
         for n in 1...5 {
             let prefix = p.setting("features.dialPlan.\(n).prefix")
             guard !prefix.isEmpty else { continue }
             rule += 1
-            out["dialplan.replace.prefix.\(rule)"] = prefix
-            out["dialplan.replace.replace.\(rule)"] = p.setting("features.dialPlan.\(n).replace")
+            let (pattern, replacement) = dialRule(prefix: prefix, replace: p.setting("features.dialPlan.\(n).replace"))
+            out["dialplan.replace.prefix.\(rule)"] = pattern
+            out["dialplan.replace.replace.\(rule)"] = replacement
         }
         out["features.missed_call_popup.enable"] = p.setting("notifications.popup.missedCall")
         out["features.voice_mail_popup.enable"] = p.setting("notifications.popup.voicemail")
@@ -111,9 +131,30 @@ public enum YealinkRenderer {
             ldap(&out, p)
         }
 
+        if p.model.id.hasPrefix("yealink-cp") {
+            // The lamp blinks only when the platform says messages wait; the lamp rules decide
+            // what it says (fusion sets it for the CP920, CP860 and CP960).
+            out["phone_setting.mail_power_led_flash_enable"] = "1"
+        }
+        if p.model.handsets > 0, let account = p.account {
+            out.comment("Handsets: every one on the line, named after it")
+            // fusion w52p/y000000000025.cfg [U]; the handset menus in the user's language (wazo
+            // v81 W52P.tpl: 1 = French, 0 = English; other languages are left to the handset).
+            if let code = ["English": "0", "French": "1"][p.setting("preferences.language")] { out["custom.handset.language"] = code }
+            for n in 1...p.model.handsets {
+                out["handset.\(n).name"] = nonEmpty(p.setting("line.1.label"), account.label)
+                out["handset.\(n).incoming_lines"] = "1"
+                out["handset.\(n).dial_out_lines"] = "1"
+                out["handset.\(n).dial_out_default_line"] = "1"
+            }
+        }
+
         if SettingsCatalogue.definition("keys.soft.1.type")!.applies(to: p.model.id) {
-            out.comment("Programmable keys (soft keys 1-4)")
-            for n in 1...4 {
+            // Only the keys set here: an unset key keeps the phone's factory function (key 4 is
+            // Menu; fusion writes only configured keys, tancredi keeps the factory ones).
+            let set = (1...4).filter { p.setting("keys.soft.\($0).type") != "none" }
+            if !set.isEmpty { out.comment("Programmable keys (soft keys 1-4)") }
+            for n in set {
                 key(&out, "programablekey.\(n)", p, "keys.soft.\(n)")
             }
         }
@@ -156,7 +197,21 @@ public enum YealinkRenderer {
         out["\(prefix).type"] = keyCode(type)
         out["\(prefix).line"] = type == "none" ? "0" : "1"
         out["\(prefix).value"] = p.setting("\(neutral).value")
+        if type == "blf" {
+            // Pressed while the supervised number rings, the key dials this code and picks the
+            // call up (wazo `_format_funckey_blf`).
+            out["\(prefix).extension"] = p.setting("features.pickupCode")
+        }
         out["\(prefix).label"] = p.setting("\(neutral).label")
+    }
+
+    /// A dial plan rule as Yealink reads it: the prefix is a pattern over the whole number, so
+    /// a plain prefix `+33` becomes `+33(.)` (what follows, captured) and its replacement `0`
+    /// becomes `0$1` (reference §2, review: "+33(.) → 0$1"); a prefix already written as a
+    /// pattern (with a group) is left as it is.
+    static func dialRule(prefix: String, replace: String) -> (String, String) {
+        guard !prefix.contains("(") else { return (prefix, replace) }
+        return (prefix + "(.)", replace + "$1")
     }
 
     private static func timeAndLanguage(_ out: inout Lines, _ settings: [String: String]) {
@@ -165,6 +220,7 @@ public enum YealinkRenderer {
         out["local_time.time_zone"] = zone.yealinkOffset
         out["local_time.time_zone_name"] = zone.yealinkName
         out["local_time.summer_time"] = zone.dst ? "2" : "0"
+        out["voice.tone.country"] = zone.yealinkTones
         let language = settings["preferences.language"] ?? "French"
         out["lang.gui"] = language
         out["lang.wui"] = language

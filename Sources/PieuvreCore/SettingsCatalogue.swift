@@ -9,6 +9,9 @@ public struct SettingDefinition: Sendable, Equatable {
         case choice([String])
         /// A secret text (a password): stored, rendered, never shown back by the API.
         case secret(maxLength: Int)
+        /// A dialled-number pattern (a dial plan's prefix): digits, `+ * #`, `x` (any digit),
+        /// `.` (anything), `( )` groups and `[ ]` ranges; anything else would never match.
+        case dialPattern(maxLength: Int)
     }
 
     public let key: String
@@ -49,6 +52,18 @@ public struct SettingDefinition: Sendable, Equatable {
             return String(n)
         case let .text(max), let .secret(max):
             return try FieldRules.optionalText(value, field: key, max: max)
+        case let .dialPattern(max):
+            let text = try FieldRules.optionalText(value, field: key, max: max)
+            guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+*#xX.()[]-".contains($0)) }) else {
+                throw .invalid(field: key, value: value, reason: "must be a dialled-number pattern: digits, + * #, x for any digit, . for anything, ( ) and [ ]; anything else never matches a number")
+            }
+            var depth = 0
+            for character in text {
+                if character == "(" { depth += 1 }
+                if character == ")" { depth -= 1; if depth < 0 { break } }
+            }
+            guard depth == 0 else { throw .invalid(field: key, value: value, reason: "has unbalanced parentheses") }
+            return text
         case let .choice(options):
             guard let match = options.first(where: { $0.lowercased() == value.lowercased() }) else {
                 throw .invalid(field: key, value: value, reason: "is not one of: \(options.joined(separator: ", "))")
@@ -98,7 +113,7 @@ public enum SettingsCatalogue {
         }
         // Features.
         for n in 1...5 {
-            s.append(.init("features.dialPlan.\(n).prefix", group: "Features - Dial Plan", .text(maxLength: 32), default: "", editRole: .administrator))
+            s.append(.init("features.dialPlan.\(n).prefix", group: "Features - Dial Plan", .dialPattern(maxLength: 32), default: "", editRole: .administrator))
             s.append(.init("features.dialPlan.\(n).replace", group: "Features - Dial Plan", .text(maxLength: 32), default: "", editRole: .administrator))
         }
         s.append(.init("features.callLog.save", group: "Features - Call Log", .bool, default: "1", editRole: .user))
@@ -146,6 +161,9 @@ public enum SettingsCatalogue {
         // Platform: what the operator sets for every phone.
         s.append(.init("voicemail.number", group: "Platform", .text(maxLength: 32), default: "*97", editRole: .operator))
         s.append(.init("voicemail.subscribeMWI", group: "Platform", .bool, default: "1", editRole: .operator))
+        // Dialled before a supervised (BLF) number to pick up its ringing call (wazo's
+        // `_format_funckey_blf`; the platform's directed pickup code).
+        s.append(.init("features.pickupCode", group: "Platform", .text(maxLength: 8), default: "**", editRole: .operator))
         s.append(.init("provisioning.repeatMinutes", group: "Platform", .integer(5...43200), default: "1440", editRole: .operator))
         s.append(.init("time.ntpServer", group: "Platform", .text(maxLength: 128), default: "0.fr.pool.ntp.org", editRole: .operator))
         s.append(.init("sip.transport", group: "Platform", .choice(["udp", "tcp", "tls"]), default: "udp", editRole: .operator))

@@ -43,6 +43,9 @@ public struct ServerConfiguration: Sendable {
     public var mailFrom = "pieuvre@localhost"
     /// Load balancers whose `Forwarded` / `X-Forwarded-For` name the client (none: the peer is).
     public var trustedProxies: [CIDR] = []
+    /// PEM certificates phones are given to check the server with (`--phone-ca`): a file, or
+    /// `chain` for the certificates of `--tls-cert` after the server's own (or the only one).
+    public var phoneCA: String?
     /// `/metrics` and `/health/*` on their own port (and address), off the public one.
     public var metricsPort: Int?
     public var metricsHost: String?
@@ -63,7 +66,7 @@ public struct ServerConfiguration: Sendable {
     public var platformProfile: PlatformProfile {
         let base = publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/"
         let publicHost = URL(string: base)?.host ?? "localhost"
-        return PlatformProfile(provisioningURL: base + "sip-ps/", sipDomain: sipDomain ?? publicHost, sipProxy: sipProxy)
+        return PlatformProfile(provisioningURL: base + "sip-ps/", sipDomain: sipDomain ?? publicHost, sipProxy: sipProxy, pushesCA: phoneCA != nil)
     }
 }
 
@@ -101,7 +104,8 @@ public struct PhoneSide: Sendable {
                 logger.notice("SIP: no --sip-domain or --sip-proxy, so no message-waiting or check-sync NOTIFY is sent")
             }
         }
-        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, work: work, logger: logger)
+        let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, work: work,
+                               caCertificates: try configuration.phoneCertificates(), logger: logger)
         if let sip, configuration.sipPnP {
             sip.enable(PlugAndPlay(files: files, provisioningURL: configuration.platformProfile.provisioningURL, bindAddress: configuration.sipPnPAddress, logger: logger))
         }
@@ -225,4 +229,32 @@ struct StorageService: Service {
         try? await gracefulShutdown()
         await storage.shutdown()
     }
+}
+
+extension ServerConfiguration {
+    /// The PEM text of `--phone-ca`, checked to hold certificates (a bad file stops the start,
+    /// naming it, rather than giving phones something they cannot use).
+    public func phoneCertificates() throws -> RenderedFile? {
+        guard let phoneCA else { return nil }
+        let certificates: [NIOSSLCertificate]
+        if phoneCA == "chain" {
+            guard let tlsCertificate else { throw PhoneCAError("--phone-ca chain needs --tls-cert") }
+            let chain = try NIOSSLCertificate.fromPEMFile(tlsCertificate)
+            certificates = chain.count > 1 ? Array(chain.dropFirst()) : chain
+        } else {
+            do { certificates = try NIOSSLCertificate.fromPEMFile(phoneCA) } catch { throw PhoneCAError("--phone-ca \(phoneCA): no PEM certificate could be read (\(error))") }
+        }
+        guard !certificates.isEmpty else { throw PhoneCAError("--phone-ca \(phoneCA) holds no certificate") }
+        let pem = try certificates.map { certificate -> String in
+            let der = try certificate.toDERBytes()
+            let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
+            return "-----BEGIN CERTIFICATE-----\n\(base64)\n-----END CERTIFICATE-----\n"
+        }.joined()
+        return RenderedFile(pem, contentType: "application/x-x509-ca-cert")
+    }
+}
+
+public struct PhoneCAError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -122,6 +122,9 @@ struct ServeOptions: ParsableArguments {
 
     /// The configuration these options (or their environment variables) describe; a bad value
     /// is refused with the flag's name.
+    @Option(name: .long, help: "CA certificates (PEM) phones are given to check the server with, at /sip-ps/pieuvre-ca.crt, and told to trust (Yealink); 'chain' for those of --tls-cert after the server's own. Env: PIEUVRE_PHONE_CA (default: none).")
+    var phoneCa: String?
+
     @Option(name: .long, help: "Serve /metrics and /health/* on this port only (not on the HTTP port). Env: PIEUVRE_METRICS_PORT (default: on the HTTP port).")
     var metricsPort: Int?
 
@@ -181,6 +184,8 @@ struct ServeOptions: ParsableArguments {
         configuration.metricsPort = try Environment.int(metricsPort, "PIEUVRE_METRICS_PORT", flag: "metrics-port")
         guard (0...65535).contains(configuration.metricsPort ?? 0) else { throw ValidationError("--metrics-port must be between 0 and 65535") }
         configuration.metricsHost = Environment.value(metricsHost, "PIEUVRE_METRICS_HOST")
+        configuration.phoneCA = Environment.value(phoneCa, "PIEUVRE_PHONE_CA")
+        do { _ = try configuration.phoneCertificates() } catch { throw ValidationError("\(error)") }
         return configuration
     }
 }

@@ -52,6 +52,28 @@ import Testing
         return "Digest username=\"\(user)\", realm=\"\(fields["realm"]!)\", nonce=\"\(nonce)\", uri=\"\(uri)\", algorithm=MD5, response=\"\(response)\", qop=auth, nc=\(nc), cnonce=\"\(cnonce)\", opaque=\"\(fields["opaque"] ?? "")\""
     }
 
+    /// A V80 Yealink reads its device credentials without `static.` (or never learns them and
+    /// is locked out when its window closes); a V86 reads the `static.` names; TFTP (no
+    /// User-Agent) gets both. The phone then authenticates with what it read.
+    @Test func olderYealinkFirmwareGetsTheNamesItReads() async throws {
+        try await TestPlatform.run(.sqlite) { p in
+            let reseller = try await Self.setUp(p)
+            _ = try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: #"{"mac":"00:15:65:82:0B:99","model":"yealink-t46g","sda":"0970192349"}"#)
+            let v80 = try await Self.fetch(p, "001565820b99.cfg", ua: "Yealink SIP-T46G 28.80.0.95 00:15:65:82:0b:99")
+            #expect(v80.status == .ok)
+            let password = try #require(Self.value(v80.text, "auto_provision.server.password"))
+            #expect(Self.value(v80.text, "static.auto_provision.server.password") == nil && !v80.text.contains("\nstatic."))
+            let v86 = try await Self.fetch(p, "001565820b99.cfg", ua: "Yealink SIP-T46G 28.86.0.15 00:15:65:82:0b:99")
+            #expect(Self.value(v86.text, "static.auto_provision.server.password") == password && Self.value(v86.text, "auto_provision.server.password") == nil)
+            let common = try await Self.fetch(p, "y000000000028.cfg", ua: "Yealink SIP-T46G 28.80.0.95 00:15:65:82:0b:99")
+            #expect(Self.value(common.text, "auto_provision.server.url") == "https://portail.metacentrex.fr/sip-ps/")
+            let tftp = try await p.phones.files.answer(PhoneFiles.Request(fileName: "001565820b99.cfg", path: "001565820b99.cfg", userAgent: nil, authorization: nil, sourceIP: "127.0.0.1", transport: "tftp"))
+            guard case let .file(file) = tftp else { Issue.record("TFTP: \(tftp)"); return }
+            let text = String(decoding: file.bytes, as: UTF8.self)
+            #expect(Self.value(text, "static.auto_provision.server.password") == password && Self.value(text, "auto_provision.server.password") == password)
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func everyModelGetsItsFilesInsideTheWindow(_ db: TestDatabase) async throws {
         try await TestPlatform.run(db) { p in

@@ -4,7 +4,7 @@ import re
 import subprocess
 import time
 
-from conftest import Server, curl, fetch, login
+from conftest import BIN, Server, curl, fetch, login
 
 UA = "Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b"
 SIP_PASSWORD = "sip-secret-0192349"
@@ -136,3 +136,41 @@ def test_https_with_tls_1_2_or_later(data_dir):
         assert "Protocol  : TLSv1.2" in modern.stdout and "Cipher is (NONE)" not in modern.stdout
     finally:
         assert server.stop() == 0
+
+
+def test_phones_are_given_the_platform_ca_and_check_the_server_with_it(data_dir, tmp_path):
+    """A private CA: the first HTTPS fetch cannot check the server yet (curl -k, like a CP phone
+    whose check an installer turned off, or a phone inside its window over HTTP); the common
+    file names the CA's URL and switches the check on; the CA fetched from that URL then
+    verifies the server, which curl without it refuses."""
+    from test_doctor import make_certificates
+    p = make_certificates(str(tmp_path))
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        tls_port = s.getsockname()[1]
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass", "PIEUVRE_PUBLIC_URL": f"https://localhost:{tls_port}/"},
+                    args=("--tls-cert", p("chain.pem"), "--tls-key", p("leaf.key"), "--tls-port", str(tls_port), "--phone-ca", "chain"))
+    try:
+        base = f"https://localhost:{tls_port}/sip-ps"
+        first = subprocess.run(["curl", "-sS", "-k", "-A", UA, f"{base}/y000000000078.cfg"], capture_output=True, text=True, check=True).stdout
+        ca_url = value(first, "static.trusted_certificates.url")
+        assert ca_url == f"{base}/pieuvre-ca.crt" and value(first, "static.security.trust_certificates") == "1"
+        fetched = tmp_path / "fetched-ca.crt"
+        subprocess.run(["curl", "-sS", "-k", "-A", UA, "-o", str(fetched), ca_url], check=True)
+        assert fetched.read_text().startswith("-----BEGIN CERTIFICATE-----")
+        assert "PRIVATE KEY" not in fetched.read_text()
+        # Checked with what it fetched: accepted; with the system's roots only: refused.
+        checked = subprocess.run(["curl", "-sS", "--cacert", str(fetched), "-A", UA, "-o", "/dev/null", "-w", "%{http_code}", f"{base}/y000000000078.cfg"],
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0 and checked.stdout == "200", checked.stderr
+        unchecked = subprocess.run(["curl", "-sS", "-A", UA, "-o", "/dev/null", f"{base}/y000000000078.cfg"], capture_output=True, text=True)
+        assert unchecked.returncode == 60  # SSL certificate problem
+        # Over plain HTTP inside the window, the same file names the same URL.
+        status, plain = fetch(f"{server.base}/sip-ps/y000000000078.cfg", UA)
+        assert status == 200 and value(plain, "static.trusted_certificates.url") == ca_url
+    finally:
+        assert server.stop() == 0
+    # A file that holds no certificate stops the start, naming it.
+    bad = subprocess.run([BIN, "serve", "--data-dir", data_dir, "--phone-ca", p("leaf.key"), "--http-port", "0"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "--phone-ca" in bad.stderr + bad.stdout

@@ -80,7 +80,7 @@ struct SettingsController {
             switch d.kind {
             case .bool: type = "bool"
             case let .integer(range): type = "integer"; min = range.lowerBound; max = range.upperBound
-            case let .text(length): type = "text"; max = length
+            case let .text(length), let .dialPattern(length): type = "text"; max = length
             case let .secret(length): type = "secret"; max = length
             case let .choice(list): type = "choice"; options = list
             }

@@ -30,7 +30,12 @@ public final class PhoneFiles: Sendable {
     /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
     static let maxEntries = 500_000
 
-    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), notifier: MessageWaitingNotifier? = nil, work: BackgroundWork? = nil, logger: Logger) {
+    /// The CA certificates phones are told to trust (`pieuvre-ca.crt`), when the platform has them.
+    let caCertificates: RenderedFile?
+
+    public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), notifier: MessageWaitingNotifier? = nil, work: BackgroundWork? = nil,
+                caCertificates: RenderedFile? = nil, logger: Logger) {
+        self.caCertificates = caCertificates
         self.notifier = notifier
         self.work = work
         self.scanGuard = ScanGuard(policy: scanPolicy)
@@ -97,12 +102,20 @@ public final class PhoneFiles: Sendable {
             return .forbidden("the file asked for belongs to another phone than the one asking\n")
         }
         switch path {
+        case .trustedCertificates:
+            // Public: certificates, no secret; any phone may fetch them before it trusts us.
+            guard let caCertificates else {
+                log(request, nil, .notFound, now: now)
+                return .notFound
+            }
+            log(request, nil, .served, now: now)
+            return .file(caCertificates)
         case .yealinkMACBoot, .notProvided:
             log(request, path.mac, .notFound, now: now)
             return .notFound
         case let .common(model):
             log(request, nil, .served, now: now)
-            return .file(try await commonFile(model))
+            return .file(readable(try await commonFile(model), by: model, agent))
         case .yealinkBoot:
             // The boot file is rendered for the asking phone from its User-Agent alone, whether
             // or not its MAC is registered (it tells nothing a scanner could use); without a
@@ -174,13 +187,19 @@ public final class PhoneFiles: Sendable {
                 // A freshly booted phone learns its lamp's state at once.
                 if let number = record.line?.sda { notifier?.numbersChanged([number]) }
                 log(request, mac, .served, now: now, record: record, agent: agent)
-                return .file(Renderer.device(profile(record)))
+                return .file(readable(Renderer.device(profile(record)), by: record.model, agent))
             } else if presented != .valid, let first = record.authenticatedIP, first != request.sourceIP {
                 alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
             }
             log(request, mac, .served, now: now, record: record, agent: agent)
-            return .file(device(record))
+            return .file(readable(device(record), by: record.model, agent))
         }
+    }
+
+    /// A file as the asking phone's firmware reads it: Yealink before V81 wants its names
+    /// without `static.` (files are rendered and cached with V81 names, adapted on the way out).
+    private func readable(_ file: RenderedFile, by model: PhoneModel, _ agent: PhoneUserAgent?) -> RenderedFile {
+        model.vendor == .yealink ? YealinkFirmware(agent: agent).adapt(file) : file
     }
 
     // MARK: cache

@@ -101,7 +101,7 @@ struct SettingsForm {
             isChoice = true
             options = list.map { Option($0, label: SettingLabels.option($0, lang), selected: $0 == value) }
         case let .integer(range): isNumber = true; min = range.lowerBound; max = range.upperBound
-        case let .text(length): maxLength = length
+        case let .text(length), let .dialPattern(length): maxLength = length
         case let .secret(length): isSecret = true; maxLength = length
         }
         return Field(
