@@ -30,7 +30,8 @@ class Server:
             if not line:
                 break
             self.output.append(line)
-            match = re.search(r"url=http://127\.0\.0\.1:(\d+)/", line)
+            # The main listener (not tls-url= nor metrics-url=, which may come first).
+            match = re.search(r"(?<![-\w])url=http://127\.0\.0\.1:(\d+)/", line)
             if match:
                 self.port = int(match.group(1))
                 return
