@@ -164,6 +164,9 @@ public enum SettingsCatalogue {
         // Dialled before a supervised (BLF) number to pick up its ringing call (wazo's
         // `_format_funckey_blf`; the platform's directed pickup code).
         s.append(.init("features.pickupCode", group: "Platform", .text(maxLength: 8), default: "**", editRole: .operator))
+        // The firmware version phones should run (empty: whatever they have). A phone reporting
+        // another version is given the uploaded file of this version for its model.
+        s.append(.init("firmware.version", group: "Platform", .text(maxLength: 32), default: "", editRole: .reseller))
         s.append(.init("provisioning.repeatMinutes", group: "Platform", .integer(5...43200), default: "1440", editRole: .operator))
         s.append(.init("time.ntpServer", group: "Platform", .text(maxLength: 128), default: "0.fr.pool.ntp.org", editRole: .operator))
         s.append(.init("sip.transport", group: "Platform", .choice(["udp", "tcp", "tls"]), default: "udp", editRole: .operator))

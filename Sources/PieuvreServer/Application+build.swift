@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     /// PEM certificates phones are given to check the server with (`--phone-ca`): a file, or
     /// `chain` for the certificates of `--tls-cert` after the server's own (or the only one).
     public var phoneCA: String?
+    /// Where firmware uploads are kept (`<data directory>/firmware`; nil: no firmware).
+    public var firmwareDirectory: String?
     /// `/metrics` and `/health/*` on their own port (and address), off the public one.
     public var metricsPort: Int?
     public var metricsHost: String?
@@ -83,6 +85,8 @@ public struct PhoneSide: Sendable {
     /// SIP answers, NOTIFYs, TFTP lookups and alerts started outside requests.
     public let work: BackgroundWork
     let trustedProxies: [CIDR]
+    /// Where uploaded firmware files are kept (nil: none).
+    let firmwareDirectory: String?
 
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
         let journal = ProvisioningJournal(store: store, logger: logger)
@@ -105,14 +109,15 @@ public struct PhoneSide: Sendable {
             }
         }
         let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, work: work,
-                               caCertificates: try configuration.phoneCertificates(), logger: logger)
+                               caCertificates: try configuration.phoneCertificates(), firmwareDirectory: configuration.firmwareDirectory, logger: logger)
         if let sip, configuration.sipPnP {
             sip.enable(PlugAndPlay(files: files, provisioningURL: configuration.platformProfile.provisioningURL, bindAddress: configuration.sipPnPAddress, logger: logger))
         }
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
         let mail = configuration.smtp.map { MailOutbox(endpoint: $0, sender: configuration.mailFrom, store: store, logger: logger) }
         let portal = try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, notifier: notifier, mail: mail, logger: logger)
-        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier, mail: mail, work: work, trustedProxies: configuration.trustedProxies)
+        return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier, mail: mail, work: work, trustedProxies: configuration.trustedProxies,
+                         firmwareDirectory: configuration.firmwareDirectory)
     }
 }
 
@@ -141,6 +146,7 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     VoicemailController(store: store, notifier: phones.notifier, mail: phones.mail).addRoutes(to: api)
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
+    FirmwareController(store: store, directory: phones.firmwareDirectory).addRoutes(to: api, phones: router)
     if metricsHere { addOperatorRoutes(to: router, store: store) } else { addHealthRoutes(to: router, store: store) }
     return router
 }

@@ -31,6 +31,14 @@ public struct ProvisioningRecord: Sendable {
     public let line: LineAccount?
     /// platform → reseller → customer → departments (widest first) → line → phone.
     public let layers: [SettingsLayer]
+    /// The firmware version pinned for this phone (`firmware.version` on any layer) and its
+    /// uploaded file for the model, if there is one.
+    public let pinnedFirmware: PinnedFirmware?
+}
+
+public struct PinnedFirmware: Sendable, Equatable {
+    public let version: String
+    public let filename: String?
 }
 
 extension ProvisioningRecord {
@@ -39,7 +47,7 @@ extension ProvisioningRecord {
     public func with(_ issued: IssuedCredentials) -> ProvisioningRecord {
         ProvisioningRecord(phoneID: phoneID, customerID: customerID, mac: mac, model: model, authenticateUntil: authenticateUntil, windowOpenedAt: windowOpenedAt,
                            credentialsIssuedAt: issued.issuedAt, deviceUsername: issued.username, devicePassword: issued.password, webAdminPassword: webAdminPassword,
-                           authenticatedIP: issued.authenticatedIP, allowedNetworks: allowedNetworks, line: line, layers: layers)
+                           authenticatedIP: issued.authenticatedIP, allowedNetworks: allowedNetworks, line: line, layers: layers, pinnedFirmware: pinnedFirmware)
     }
 }
 
@@ -179,6 +187,10 @@ extension Store {
         if let line { owners.append((.line, line.id, line.sda)) }
         owners.append((.phone, phoneID, mac.description))
         let layers = try await self.layers(owners, on: db)
+        var pinned: PinnedFirmware?
+        if let version = EffectiveSettings.compute(layers, model: model.id)["firmware.version"]?.value, !version.isEmpty {
+            pinned = PinnedFirmware(version: version, filename: try await firmwareFile(family: model.id, version: version, on: sql))
+        }
         return ProvisioningRecord(
             phoneID: phoneID, customerID: customerID, mac: mac, model: model,
             authenticateUntil: try row.decode(column: "authenticate_until", as: Date?.self), windowOpenedAt: try row.decode(column: "window_opened_at", as: Date?.self),
@@ -188,7 +200,8 @@ extension Store {
             authenticatedIP: try row.decode(column: "authenticated_ip", as: String?.self),
             allowedNetworks: Self.networks(try row.decode(column: "allowed_networks", as: String?.self)),
             line: line,
-            layers: layers)
+            layers: layers,
+            pinnedFirmware: pinned)
     }
 
     /// A department and its parents, widest first, in one recursive query (none: no query).

@@ -19,8 +19,9 @@ public enum TFTPGate {
         }
         switch packet {
         case let .readRequest(request):
-            let name = request.fileName
-            if name.isEmpty || name.utf8.count > maxFileNameLength || name.contains("/") || name.contains("\\") || name.contains("..")
+            // One directory exists: `firmware/<file>` (uploaded firmware).
+            let name = request.fileName.hasPrefix("firmware/") ? String(request.fileName.dropFirst("firmware/".count)) : request.fileName
+            if name.isEmpty || request.fileName.utf8.count > maxFileNameLength || name.contains("/") || name.contains("\\") || name.contains("..")
                 || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
                 return .refuse(TFTPPacket.error(.accessViolation, "file names are plain names of phone files").encode())
             }

@@ -15,7 +15,8 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = try common.logger("pieuvre")
-        let configuration = try options.configuration()
+        var configuration = try options.configuration()
+        configuration.firmwareDirectory = (common.resolvedDataDir as NSString).appendingPathComponent("firmware")
         PieuvreMetrics.bootstrap()
         // The store opens once every option is known good: a refusal leaves no pool open.
         let store = try await common.openStore(logger: logger)

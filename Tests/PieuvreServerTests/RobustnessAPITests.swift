@@ -43,6 +43,18 @@ import Testing
         }
     }
 
+    /// A whole number too large for an integer in a settings body is a 400 naming the field, not
+    /// a crash (schemathesis found `-409334260720564109312` trapping the server).
+    @Test func aHugeNumberInSettingsIsRefusedNotATrap() async throws {
+        try await TestPlatform.run(.sqlite) { p in
+            let reseller = try await p.reseller()
+            try await p.seedCustomer(token: reseller)
+            let reply = try await p.call(.put, "/api/v1/customers/10000/settings", token: reseller, json: #"{"values":{"sip.port":-409334260720564109312}}"#)
+            #expect(reply.status == .badRequest && (reply.error ?? "").contains("values.sip.port"), "\(reply)")
+            #expect(try await p.call(.get, "/health/live").status == .ok)
+        }
+    }
+
     /// Path parameters are percent-decoded: the demo's own "Site principal" (and accents)
     /// through every route that names a department; a malformed escape is a 400.
     @Test(arguments: TestDatabase.all)

@@ -243,3 +243,19 @@ import Testing
         #expect(limiter.total == 3)
     }
 }
+
+@Suite struct FirmwareNamesAtTheGate {
+    @Test func onlyTheFirmwareDirectoryIsAllowedAndNothingBelowIt() {
+        func admitted(_ name: String) -> Bool {
+            if case .read = TFTPGate.admit(TFTPPacket.readRequest(TFTPRequest(fileName: name, mode: .octet)).encode()) { return true }
+            return false
+        }
+        #expect(admitted("firmware/T46-28.86.0.15.rom"))
+        #expect(admitted("805ec0021c1b.cfg"))
+        #expect(!admitted("firmware/"))
+        #expect(!admitted("firmware/../secrets.key"))
+        #expect(!admitted("firmware/a/b.rom"))
+        #expect(!admitted("other/x.rom"))
+        #expect(!admitted("/etc/passwd"))
+    }
+}

@@ -37,7 +37,8 @@ struct SettingsController {
                     switch value {
                     case let .string(s): values[key] = s
                     case let .bool(b): values[key] = b ? "1" : "0"
-                    case let .number(n) where n == n.rounded(): values[key] = String(Int(n))
+                    // Int(exactly:): a whole number too large for Int is refused below, not a trap.
+                    case let .number(n) where Int(exactly: n) != nil: values[key] = String(Int(exactly: n)!)
                     default: throw APIError(.badRequest, "field 'values.\(key)' must be a string, a boolean or a whole number, not \(value.typeName)")
                     }
                 }

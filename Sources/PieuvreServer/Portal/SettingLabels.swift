@@ -82,6 +82,7 @@ enum SettingLabels {
         "line.1.label": ("Libellé de la ligne à l'écran", "Line label on screen"),
         "voicemail.number": ("Numéro de la messagerie", "Voicemail number"),
         "voicemail.subscribeMWI": ("Abonnement aux messages en attente", "Subscribe to message waiting"),
+        "firmware.version": ("Version du micrologiciel", "Firmware version"),
         "features.pickupCode": ("Code d'interception (touches BLF)", "Pickup code (BLF keys)"),
         "provisioning.repeatMinutes": ("Intervalle de vérification (minutes)", "Check interval (minutes)"),
         "time.ntpServer": ("Serveur NTP", "NTP server"),

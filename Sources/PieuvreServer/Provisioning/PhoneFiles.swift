@@ -32,10 +32,13 @@ public final class PhoneFiles: Sendable {
 
     /// The CA certificates phones are told to trust (`pieuvre-ca.crt`), when the platform has them.
     let caCertificates: RenderedFile?
+    /// Uploaded firmware files, served over TFTP as `firmware/<filename>` (HTTP streams them).
+    let firmwareDirectory: String?
 
     public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), notifier: MessageWaitingNotifier? = nil, work: BackgroundWork? = nil,
-                caCertificates: RenderedFile? = nil, logger: Logger) {
+                caCertificates: RenderedFile? = nil, firmwareDirectory: String? = nil, logger: Logger) {
         self.caCertificates = caCertificates
+        self.firmwareDirectory = firmwareDirectory
         self.notifier = notifier
         self.work = work
         self.scanGuard = ScanGuard(policy: scanPolicy)
@@ -88,6 +91,9 @@ public final class PhoneFiles: Sendable {
             return .throttled
         }
         let agent = request.userAgent.flatMap(PhoneUserAgent.init)
+        if request.transport == "tftp", request.fileName.hasPrefix("firmware/") {
+            return try await firmware(String(request.fileName.dropFirst("firmware/".count)), request, now: now)
+        }
         guard let path = ProvisioningPath(fileName: request.fileName) else {
             log(request, nil, .notFound, now: now)
             return .notFound
@@ -187,12 +193,12 @@ public final class PhoneFiles: Sendable {
                 // A freshly booted phone learns its lamp's state at once.
                 if let number = record.line?.sda { notifier?.numbersChanged([number]) }
                 log(request, mac, .served, now: now, record: record, agent: agent)
-                return .file(readable(Renderer.device(profile(record)), by: record.model, agent))
+                return .file(readable(withFirmware(Renderer.device(profile(record)), record, agent), by: record.model, agent))
             } else if presented != .valid, let first = record.authenticatedIP, first != request.sourceIP {
                 alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
             }
             log(request, mac, .served, now: now, record: record, agent: agent)
-            return .file(readable(device(record), by: record.model, agent))
+            return .file(readable(withFirmware(device(record), record, agent), by: record.model, agent))
         }
     }
 
@@ -200,6 +206,25 @@ public final class PhoneFiles: Sendable {
     /// without `static.` (files are rendered and cached with V81 names, adapted on the way out).
     private func readable(_ file: RenderedFile, by model: PhoneModel, _ agent: PhoneUserAgent?) -> RenderedFile {
         model.vendor == .yealink ? YealinkFirmware(agent: agent).adapt(file) : file
+    }
+
+    /// The device file with the pinned firmware's URL when the phone reports another version
+    /// (or none: TFTP), so it upgrades; a phone on its version is not told to fetch it again.
+    /// Yealink only (`static.firmware.url`, ref §2.8); snom's firmware settings are not written.
+    private func withFirmware(_ file: RenderedFile, _ record: ProvisioningRecord, _ agent: PhoneUserAgent?) -> RenderedFile {
+        guard record.model.vendor == .yealink, let pinned = record.pinnedFirmware, let filename = pinned.filename, agent?.firmware != pinned.version else { return file }
+        return RenderedFile(bytes: file.bytes + Array("static.firmware.url = \(platform.provisioningURL)firmware/\(filename)\n".utf8), contentType: file.contentType)
+    }
+
+    /// A firmware file over TFTP (read whole: TFTP sends from memory).
+    private func firmware(_ name: String, _ request: Request, now: Date) async throws -> Answer {
+        guard let firmwareDirectory, let view = try await store.firmware(filename: name),
+              let data = FileManager.default.contents(atPath: (firmwareDirectory as NSString).appendingPathComponent(view.filename)) else {
+            log(request, nil, .notFound, now: now)
+            return .notFound
+        }
+        log(request, nil, .served, now: now)
+        return .file(RenderedFile(bytes: Array(data), contentType: "application/octet-stream"))
     }
 
     // MARK: cache

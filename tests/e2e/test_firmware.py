@@ -1,0 +1,97 @@
+"""Firmware: an upload (streamed, hashed), a version pinned on a department, the device file of
+a phone on another version naming the file (and not that of a phone already on it), the file
+over HTTP whole and by ranges and over TFTP, all matching the SHA-256; bad uploads refused."""
+import hashlib
+import os
+import subprocess
+
+from conftest import Server, curl, fetch, login
+from test_provisioning import UA, register_cp920, value
+from test_tftp import atftp, free_udp_port, read
+
+T46G = "Yealink SIP-T46G 28.83.0.120 00:15:65:82:0b:99"
+
+
+def upload(base, token, path, **query):
+    url = f"{base}/api/v1/firmware?" + "&".join(f"{k}={v}" for k, v in query.items())
+    result = subprocess.run(["curl", "-sS", "-X", "POST", "-H", f"Authorization: Bearer {token}", "-H", "Content-Type: application/octet-stream",
+                             "--data-binary", f"@{path}", "-o", "-", "-w", "\n%{http_code}", url], capture_output=True, text=True, check=True)
+    text, _, status = result.stdout.rpartition("\n")
+    return int(status), text
+
+
+def test_firmware_upload_pin_and_downloads(data_dir, tmp_path):
+    port = free_udp_port()
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass", "PIEUVRE_PUBLIC_URL": "https://portail.metacentrex.fr/"},
+                    args=("--tftp-port", str(port)))
+    try:
+        base = server.base
+        reseller = register_cp920(base)
+        operator = login(base, "admin", "e2e-admin-pass")
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller,
+                    body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "description": "T46G", "sda": "0970192349"})[0] == 201
+        rom = tmp_path / "T46-28.86.0.15.rom"
+        rom.write_bytes(os.urandom(3 * 1024 * 1024 + 123))
+        digest = hashlib.sha256(rom.read_bytes()).hexdigest()
+
+        # Refused before a byte is kept: another role, a bad family, a bad name, an empty body.
+        assert upload(base, reseller, rom, family="yealink-t46g", version="28.86.0.15", filename=rom.name)[0] == 403
+        status, text = upload(base, operator, rom, family="yealink-t99", version="28.86.0.15", filename=rom.name)
+        assert status == 422 and "family" in text
+        assert upload(base, operator, rom, family="yealink-t46g", version="28.86.0.15", filename="../x.rom")[0] == 422
+        empty = tmp_path / "empty.rom"
+        empty.write_bytes(b"")
+        assert upload(base, operator, empty, family="yealink-t46g", version="1", filename="empty.rom")[0] == 422
+
+        status, text = upload(base, operator, rom, family="yealink-t46g", version="28.86.0.15", filename=rom.name)
+        assert status == 201, text
+        import json
+        created = json.loads(text)
+        assert created["sha256"] == digest and created["size"] == rom.stat().st_size and created["family"] == "yealink-t46g"
+        assert upload(base, operator, rom, family="yealink-t46g", version="28.86.0.16", filename=rom.name)[0] == 409
+        status, listing = curl("GET", f"{base}/api/v1/firmware", token=operator)
+        assert status == 200 and [f["filename"] for f in listing["items"]] == [rom.name]
+        assert not [f for f in os.listdir(os.path.join(data_dir, "firmware")) if f.startswith(".upload")]
+
+        # Pinned on the phone's department: a phone on 28.83 is told the file, one on 28.86 is not.
+        assert curl("POST", f"{base}/api/v1/customers/10000/departments", token=reseller, body={"name": "Clichy"})[0] == 201
+        status, reply = curl("PATCH", f"{base}/api/v1/phones/00:15:65:82:0B:99", token=reseller, body={"department": "Clichy"})
+        assert status == 200, reply
+        status, reply = curl("PUT", f"{base}/api/v1/customers/10000/departments/Clichy/settings", token=reseller, body={"values": {"firmware.version": "28.86.0.15"}})
+        assert status == 200, reply
+        status, device = fetch(f"{base}/sip-ps/001565820b99.cfg", T46G)
+        assert status == 200 and value(device, "static.firmware.url") == f"https://portail.metacentrex.fr/sip-ps/firmware/{rom.name}"
+        status, device = fetch(f"{base}/sip-ps/001565820b99.cfg", T46G.replace("28.83.0.120", "28.86.0.15"))
+        assert status == 200 and value(device, "static.firmware.url") is None
+        # The CP920 is another family: nothing uploaded for it, no URL.
+        assert value(fetch(f"{base}/sip-ps/805ec0021c1b.cfg", UA)[1], "static.firmware.url") is None
+
+        # HTTP: whole, then in two ranges, then a suffix; all match.
+        whole = tmp_path / "whole.rom"
+        subprocess.run(["curl", "-sS", "-o", str(whole), f"{base}/sip-ps/firmware/{rom.name}"], check=True)
+        assert hashlib.sha256(whole.read_bytes()).hexdigest() == digest
+        parts = b""
+        for span in ("0-1048575", "1048576-"):
+            result = subprocess.run(["curl", "-sS", "-D", "-", "-r", span, "-o", str(tmp_path / "part"), f"{base}/sip-ps/firmware/{rom.name}"],
+                                    capture_output=True, text=True, check=True)
+            assert result.stdout.startswith("HTTP/1.1 206") and "content-range: bytes " in result.stdout.lower()
+            parts += (tmp_path / "part").read_bytes()
+        assert hashlib.sha256(parts).hexdigest() == digest
+        tail = subprocess.run(["curl", "-sS", "-H", "Range: bytes=-100", f"{base}/sip-ps/firmware/{rom.name}"], capture_output=True, check=True).stdout
+        assert tail == rom.read_bytes()[-100:]
+        bad = subprocess.run(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Range: bytes=99999999-", f"{base}/sip-ps/firmware/{rom.name}"],
+                             capture_output=True, text=True).stdout
+        assert bad == "416"
+        assert fetch(f"{base}/sip-ps/firmware/nothing.rom", T46G)[0] == 404
+
+        # TFTP, large blocks.
+        got = atftp(port, f"firmware/{rom.name}", str(tmp_path / "tftp.rom"), "blksize 1428")
+        assert got.returncode == 0, got.stdout + got.stderr
+        assert hashlib.sha256(read(tmp_path / "tftp.rom")).hexdigest() == digest
+
+        # Deleted: gone from the list, the disk and the device file.
+        assert curl("DELETE", f"{base}/api/v1/firmware/{created['id']}", token=operator)[0] == 204
+        assert not os.path.exists(os.path.join(data_dir, "firmware", rom.name))
+        assert value(fetch(f"{base}/sip-ps/001565820b99.cfg", T46G)[1], "static.firmware.url") is None
+    finally:
+        assert server.stop() == 0
