@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rules for free-text and small enumerated fields, each in one place.
 public enum FieldRules {
     /// A required one-line text: trimmed, not empty, at most `max` characters, no control characters.
@@ -79,5 +81,31 @@ public enum InternationalRestriction: String, Sendable, CaseIterable {
             throw .invalid(field: "internationalRestriction", value: text, reason: "is not one of: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         self = match
+    }
+}
+
+extension FieldRules {
+    /// An RFC 3339 time (`2026-11-27T18:00:00Z`, `…+01:00`, fractions allowed), every field in
+    /// its range: Foundation's parser rolls `12:99` over to `13:39`, which would set a window to
+    /// a time nobody typed.
+    public static func time(_ text: String, field: String) throws(DomainError) -> Date {
+        let reason = "is not an ISO 8601 time such as 2026-11-27T18:00:00Z"
+        guard let match = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))/),
+              let month = Int(match.2), (1...12).contains(month), let day = Int(match.3), (1...31).contains(day),
+              let hour = Int(match.4), hour < 24, let minute = Int(match.5), minute < 60, let second = Int(match.6), second < 60 else {
+            throw .invalid(field: field, value: text, reason: reason)
+        }
+        if let offsetHours = match.9.flatMap({ Int($0) }), let offsetMinutes = match.10.flatMap({ Int($0) }), offsetHours > 23 || offsetMinutes > 59 {
+            throw .invalid(field: field, value: text, reason: reason)
+        }
+        // The day must exist in its month (no 31 April): the parsed date reads back the same day.
+        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: match.7 != nil).parse(text) ?? nil else {
+            throw .invalid(field: field, value: text, reason: reason)
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        let offset = match.9.flatMap { Int($0) }.map { hours in (hours * 60 + (match.10.flatMap { Int($0) } ?? 0)) * (match.8.hasPrefix("-") ? -60 : 60) } ?? 0
+        calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? .gmt
+        guard calendar.component(.day, from: date) == day else { throw .invalid(field: field, value: text, reason: reason) }
+        return date
     }
 }

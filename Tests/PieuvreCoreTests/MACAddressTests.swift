@@ -59,3 +59,14 @@ import Testing
         #expect(throws: DomainError.self) { try SIRET(parsing: text) }
     }
 }
+
+@Suite struct TimeFieldTests {
+    @Test func onlyRealTimesAreRead() throws {
+        #expect(try FieldRules.time("2026-11-27T18:00:00Z", field: "t").timeIntervalSince1970 == 1795802400)
+        #expect(try FieldRules.time("2026-11-27T19:00:00+01:00", field: "t").timeIntervalSince1970 == 1795802400)
+        #expect(try FieldRules.time("2026-11-27T18:00:00.5Z", field: "t").timeIntervalSince1970 == 1795802400.5)
+        for bad in ["2024-01-01T12:99:00Z", "2024-13-01T00:00:00Z", "2024-04-31T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01 12:00:00Z", "2024-01-01T12:00:00", "tomorrow", "2024-01-01T12:00:00+25:00"] {
+            #expect(throws: DomainError.self, "\(bad)") { try FieldRules.time(bad, field: "t") }
+        }
+    }
+}

@@ -82,10 +82,7 @@ struct PhonesController {
         case .keep: break
         case .set(nil): patch.authenticateUntil = .set(nil)
         case let .set(text?):
-            guard let date = try? Date.ISO8601FormatStyle().parse(text) else {
-                throw DomainError.invalid(field: "authenticateUntil", value: text, reason: "is not an ISO 8601 time such as 2026-11-27T18:00:00Z")
-            }
-            patch.authenticateUntil = .set(date)
+            patch.authenticateUntil = .set(try FieldRules.time(text, field: "authenticateUntil"))
         }
         patch.authorizeNextHour = try body.bool("authorizeNextHour") ?? false
         patch.mac = try body.requiredString("mac")

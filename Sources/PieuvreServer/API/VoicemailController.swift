@@ -88,8 +88,10 @@ struct VoicemailController {
         guard let language = VoicemailMail.Language(rawValue: languageText) else {
             throw DomainError.invalid(field: "language", value: languageText, reason: "is not one of: fr, en")
         }
-        let rule = address.isEmpty ? nil : EmailRule(address: address, faxes: try body.bool("faxes") ?? false, urgent: try body.bool("urgent") ?? false,
-                                                     allVoicemail: try body.bool("allVoicemail") ?? false, attach: try body.bool("attach") ?? false, language: language)
+        // Every field is read (and its type checked) even when the rule is being removed.
+        let faxes = try body.bool("faxes") ?? false, urgent = try body.bool("urgent") ?? false
+        let allVoicemail = try body.bool("allVoicemail") ?? false, attach = try body.bool("attach") ?? false
+        let rule = address.isEmpty ? nil : EmailRule(address: address, faxes: faxes, urgent: urgent, allVoicemail: allVoicemail, attach: attach, language: language)
         let saved = try await store.setEmailRule(actor, sda: try context.parameters.text("sda"), rule)
         return try JSONResponse.make(saved ?? EmailRule(address: "", faxes: false, urgent: false, allVoicemail: false, attach: false))
     }
