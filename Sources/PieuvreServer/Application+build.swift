@@ -125,7 +125,7 @@ public struct PhoneSide: Sendable {
 public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http", metricsHere: Bool = true) -> Router<PieuvreRequestContext> {
     let router = Router(context: PieuvreRequestContext.self)
     // Requests by route and status (Hummingbird's, through the registry `serve` bootstraps).
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RouteMetricsMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: phones.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
