@@ -52,6 +52,27 @@ import Testing
         return "Digest username=\"\(user)\", realm=\"\(fields["realm"]!)\", nonce=\"\(nonce)\", uri=\"\(uri)\", algorithm=MD5, response=\"\(response)\", qop=auth, nc=\(nc), cnonce=\"\(cnonce)\", opaque=\"\(fields["opaque"] ?? "")\""
     }
 
+    /// A first contact answers from the record it read with the credentials just drawn, and puts
+    /// the phone's record back in the cache off the request's path: a rollout leaves the fleet
+    /// cached (the next fetch is a hit, with the same credentials).
+    @Test func aFirstContactLeavesThePhoneCached() async throws {
+        try await TestPlatform.run(.sqlite) { p in
+            let reseller = try await Self.setUp(p)
+            _ = try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: #"{"mac":"00:15:65:82:0B:99","model":"yealink-t46g","sda":"0970192349"}"#)
+            let mac = try MACAddress(parsing: "00:15:65:82:0B:99")
+            let first = try await Self.fetch(p, "001565820b99.cfg", ua: "Yealink SIP-T46G 28.86.0.15 00:15:65:82:0b:99")
+            let password = try #require(Self.value(first.text, "static.auto_provision.server.password"))
+            var cached = false
+            for _ in 0..<100 where !cached {
+                cached = p.phones.files.isCached(mac)
+                if !cached { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(cached, "the record is cached again after the first contact")
+            let second = try await Self.fetch(p, "001565820b99.cfg", ua: "Yealink SIP-T46G 28.86.0.15 00:15:65:82:0b:99")
+            #expect(Self.value(second.text, "static.auto_provision.server.password") == password)
+        }
+    }
+
     /// A V80 Yealink reads its device credentials without `static.` (or never learns them and
     /// is locked out when its window closes); a V86 reads the `static.` names; TFTP (no
     /// User-Agent) gets both. The phone then authenticates with what it read.

@@ -190,6 +190,10 @@ public final class PhoneFiles: Sendable {
                     return .notFound
                 }
                 record = record.with(issued)
+                // The phone's record goes back into the cache off this request's path (read
+                // again, with the usual guard against a change racing the read), so its next
+                // fetch is a hit and a rollout leaves the fleet cached.
+                work?.spawn { [weak self] in _ = try? await self?.record(mac) }
                 // A freshly booted phone learns its lamp's state at once.
                 if let number = record.line?.sda { notifier?.numbersChanged([number]) }
                 log(request, mac, .served, now: now, record: record, agent: agent)
