@@ -10,7 +10,7 @@ import PieuvreCore
 public enum Catalogue {
     public static let models: [PhoneModel] = [
         PhoneModel(id: "yealink-cp920", vendor: .yealink, name: "CP920", fileCode: "78", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
-        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", fileCode: "73", sipAccounts: 1, lineKeys: 0, remotePhonebook: true),
+        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", fileCode: "73", sipAccounts: 1, lineKeys: 30, remotePhonebook: true, keyParameter: "memorykey"),
         PhoneModel(id: "yealink-cp860", vendor: .yealink, name: "CP860", fileCode: "37", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
         PhoneModel(id: "yealink-t41p", vendor: .yealink, name: "T41P", fileCode: "36", sipAccounts: 6, lineKeys: 15, remotePhonebook: true),
         PhoneModel(id: "yealink-t42g", vendor: .yealink, name: "T42G", fileCode: "29", sipAccounts: 12, lineKeys: 15, remotePhonebook: true),

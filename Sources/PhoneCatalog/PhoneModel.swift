@@ -19,8 +19,11 @@ public struct PhoneModel: Sendable, Hashable, Codable {
     public let name: String
     /// How many SIP accounts the phone can carry.
     public let sipAccounts: Int
-    /// Line keys (T4x desk phones); 0 for conference phones and the DECT base.
+    /// Line keys (T4x desk phones, snom; the CP960's memory keys); 0 for the CP920, CP860 and
+    /// the DECT base.
     public let lineKeys: Int
+    /// The parameter prefix of those keys in Yealink files: `linekey`, or `memorykey` (CP960).
+    public let keyParameter: String
     /// Reads remote phonebooks (Yealink's `remote_phonebook.data.N`): the seed's "Network
     /// Contacts", books "Extensions" and "Contacts".
     public let remotePhonebook: Bool
@@ -58,10 +61,11 @@ public struct PhoneModel: Sendable, Hashable, Codable {
         ldap = known?.ldap ?? false
         fileCode = known?.fileCode ?? id
         handsets = known?.handsets ?? 0
+        keyParameter = known?.keyParameter ?? "linekey"
     }
 
     /// A model's entry: everything the renderers and the file names need to know about it.
-    public init(id: String, vendor: Vendor, name: String, fileCode: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false, handsets: Int = 0) {
+    public init(id: String, vendor: Vendor, name: String, fileCode: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false, handsets: Int = 0, keyParameter: String = "linekey") {
         self.id = id
         self.vendor = vendor
         self.name = name
@@ -71,5 +75,6 @@ public struct PhoneModel: Sendable, Hashable, Codable {
         self.remotePhonebook = remotePhonebook
         self.ldap = ldap
         self.handsets = handsets
+        self.keyParameter = keyParameter
     }
 }

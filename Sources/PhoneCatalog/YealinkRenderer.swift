@@ -159,9 +159,9 @@ public enum YealinkRenderer {
             }
         }
         if p.model.lineKeys > 0 {
-            out.comment("Line keys")
+            out.comment(p.model.keyParameter == "linekey" ? "Line keys" : "Memory keys")
             for n in 1...p.model.lineKeys {
-                key(&out, "linekey.\(n)", p, "keys.line.\(n)")
+                key(&out, "\(p.model.keyParameter).\(n)", p, "keys.line.\(n)")
             }
         }
         return out.file

@@ -78,4 +78,14 @@ public struct CSVTable: Sendable {
         self.header = first.fields.map { $0.trimmingWhitespace().lowercased() }
         self.rows = Array(rows.dropFirst())
     }
+
+    /// One field as written: quoted when it holds a comma, a quote or a line break (RFC 4180);
+    /// a leading `=`, `+`, `-` or `@` gets a `'` first, so a spreadsheet opening the export does
+    /// not run a description as a formula.
+    public static func field(_ text: String) -> String {
+        var value = text
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == ";" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }

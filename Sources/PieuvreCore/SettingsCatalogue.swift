@@ -81,7 +81,9 @@ public enum SettingsCatalogue {
     /// a test keeps the two in step).
     public static let ldapModels: Set<String> = ["yealink-cp860", "yealink-cp920"]
     /// Line keys per model (reference §2.7; snom D7xx function keys).
-    public static let lineKeyCount: [String: Int] = ["yealink-t41p": 15, "yealink-t42g": 15, "yealink-t46g": 27, "yealink-t48g": 29, "snom-d725": 18, "snom-d765": 16]
+    /// The CP960's are its 30 memory keys (`memorykey.N`, wazo), the seed's "Programmable Keys -
+    /// Line Key" page of the CP960.
+    public static let lineKeyCount: [String: Int] = ["yealink-cp960": 30, "yealink-t41p": 15, "yealink-t42g": 15, "yealink-t46g": 27, "yealink-t48g": 29, "snom-d725": 18, "snom-d765": 16]
 
     /// What a programmable or line key can do, in neutral terms; each renderer maps them.
     public static let keyTypes = ["none", "line", "speed_dial", "blf", "dnd", "forward", "voicemail", "directory", "history", "pickup", "park", "conference", "transfer", "url"]

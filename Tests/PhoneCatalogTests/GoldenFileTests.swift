@@ -54,7 +54,7 @@ import Testing
         if model.vendor == .snom {
             #expect(text.contains("Bureau &lt;St Avertin&gt; &amp; co"), "XML values are escaped")
         } else if model.lineKeys > 0 {
-            #expect(text.contains("linekey.2.label = Bureau <St Avertin> & co\n"), "one value, one line")
+            #expect(text.contains("\(model.keyParameter).2.label = Bureau <St Avertin> & co\n"), "one value, one line")
         }
     }
 

@@ -99,6 +99,14 @@ import Testing
         #expect(checked > 100)
     }
 
+    /// Key counts live in the catalogue entry; the settings catalogue (in Core, which cannot see
+    /// the phone catalogue) must agree with it.
+    @Test func theSettingsCatalogueHasEveryModelsKeys() {
+        for model in Catalogue.models {
+            #expect(SettingsCatalogue.lineKeyCount[model.id] ?? 0 == model.lineKeys, "\(model.id)")
+        }
+    }
+
     @Test func aNameOutsideTheReferenceIsCaught() throws {
         let model = try Catalogue.model(named: "yealink-t46g")
         #expect(!Self.allowed("account.1.made_up", model: model))

@@ -1,10 +1,41 @@
 import Foundation
+import PieuvreCore
 import Testing
 
 /// Lists page by key and search in the database: complete and stable while rows come and go,
 /// and a search finds a MAC fragment in any notation, a description, a number, a department.
 @Suite struct ListsAPITests {
     static func macs(_ reply: TestPlatform.Reply) -> [String] { reply.items.compactMap { $0["mac"]?.string } }
+
+    /// A customer's phones as a CSV in the import format, past a page (1,000 rows), with the
+    /// list's filters, quoting what needs it and defusing formulas; it imports back as it is.
+    @Test(arguments: TestDatabase.all)
+    func phonesExportAsCSVInTheImportFormat(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let reseller = try await p.reseller()
+            try await p.seedCustomer(token: reseller)
+            let block = try await p.call(.post, "/api/v1/customers/10000/phones/import", token: reseller, json: #"{"block":{"firstMac":"00:15:65:10:00:00","count":1200,"model":"yealink-t46g"}}"#)
+            #expect(block.status == .created, "\(block)")
+            let odd = try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920","description":"=HYPERLINK(\"x\"), salle \"A\""}"#)
+            #expect(odd.status == .created, "\(odd)")
+            let export = try await p.call(.get, "/api/v1/customers/10000/phones.csv", token: reseller)
+            #expect(export.status == .ok && export.headers[.contentType] == "text/csv; charset=utf-8")
+            let table = try CSVTable(parsing: export.text)
+            #expect(table.header == ["mac", "model", "sda", "description"])
+            #expect(table.rows.count == 1201)
+            #expect(Set(table.rows.map { $0.fields[0] }).count == 1201)
+            let row = try #require(table.rows.first { $0.fields[1] == "yealink-cp920" })
+            #expect(row.fields[3] == "'=HYPERLINK(\"x\"), salle \"A\"")
+            // The list's filters apply; another tenant's reference is a 404.
+            let cp920 = try await p.call(.get, "/api/v1/customers/10000/phones.csv?model=yealink-cp920", token: reseller)
+            #expect(try CSVTable(parsing: cp920.text).rows.count == 1)
+            #expect(try await p.call(.get, "/api/v1/customers/99999/phones.csv", token: reseller).status == .notFound)
+            // It imports back (dry run into the same customer: every MAC already there).
+            let again = try await p.call(.post, "/api/v1/customers/10000/phones/import", token: reseller, body: export.text, contentType: "text/csv")
+            #expect(again.status == .unprocessableContent || again.status == .conflict || again.status == .badRequest, "MACs already registered: \(again.status)")
+            #expect(again.text.contains("00:15:65:10:00:00") || again.text.contains("already"), "the report names the lines: \(again.text.prefix(300))")
+        }
+    }
 
     @Test(arguments: TestDatabase.all)
     func pagingIsCompleteAndStableUnderInsertsAndDeletes(_ db: TestDatabase) async throws {

@@ -100,7 +100,7 @@ import Testing
                                 action: "/admin/profiles", form: form, department: nil)
         let html = try await Self.render(.settings, page, who: "0970711111")
         try Self.check(html, "admin-profiles-fr.html")
-        #expect(html.contains("Programmable Keys - Line Key") && html.contains("Modèles : T41P, T42G"))
+        #expect(html.contains("Programmable Keys - Line Key") && html.contains("Modèles : CP960, T41P, T42G"))
         #expect(html.contains(#"name="lock" value="features.dnd.enabled" checked"#))
     }
 

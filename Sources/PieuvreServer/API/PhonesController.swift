@@ -15,6 +15,7 @@ struct PhonesController {
 
     func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
         group.get("customers/:reference/phones", use: list)
+        group.get("customers/:reference/phones.csv", use: exportCSV)
         group.post("customers/:reference/phones", use: create)
         group.post("customers/:reference/phones/import", use: importPhones)
         group.get("phones/:mac", use: show)
@@ -27,6 +28,37 @@ struct PhonesController {
         let query = request.uri.queryParameters
         let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"))
         return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.text("reference"), try ListQuery.read(request), filter: filter))
+    }
+
+    /// Every phone of a customer (with the list's filters) as a CSV in the import format
+    /// (`mac,model,sda,description`: it imports back as it is), streamed page by page from the
+    /// database: a customer of 100,000 phones is never held in memory.
+    @Sendable func exportCSV(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        let query = request.uri.queryParameters
+        let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"))
+        let reference = try context.parameters.text("reference")
+        let store = self.store
+        // The first page before the answer starts: an unknown customer or a bad filter is a
+        // proper error status, not a cut stream.
+        let first = try await store.phones(actor, reference: reference, ListRequest(limit: ListRequest.maxLimit), filter: filter)
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"phones-\(reference.filter { $0.isLetter || $0.isNumber || $0 == "-" }).csv\""
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: "mac,model,sda,description\r\n"))
+            var page = first
+            while true {
+                var chunk = ""
+                for phone in page.items {
+                    chunk += [phone.mac, phone.model, phone.sda ?? "", phone.description].map(CSVTable.field).joined(separator: ",") + "\r\n"
+                }
+                try await writer.write(ByteBuffer(string: chunk))
+                guard let next = page.next else { break }
+                page = try await store.phones(actor, reference: reference, ListRequest(limit: ListRequest.maxLimit, cursor: next), filter: filter)
+            }
+            try await writer.finish(nil)
+        })
     }
 
     @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
