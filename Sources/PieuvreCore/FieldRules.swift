@@ -99,7 +99,7 @@ extension FieldRules {
             throw .invalid(field: field, value: text, reason: reason)
         }
         // The day must exist in its month (no 31 April): the parsed date reads back the same day.
-        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: match.7 != nil).parse(text) ?? nil else {
+        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: match.7 != nil).parse(text) else {
             throw .invalid(field: field, value: text, reason: reason)
         }
         var calendar = Calendar(identifier: .gregorian)

@@ -1,4 +1,5 @@
 """Starts the real `pieuvre` binary for end-to-end tests and talks to it with curl."""
+import contextlib
 import json
 import os
 import re
@@ -6,6 +7,7 @@ import signal
 import subprocess
 import tempfile
 import time
+import uuid
 
 import pytest
 
@@ -89,6 +91,18 @@ def seed_customer(base):
     assert curl("POST", f"{base}/api/v1/customers", token=reseller, body={
         "companyName": "OPENIP", "siret": "48285833900021", "address": "1 rue", "postalCode": "92110", "city": "Clichy"})[0] == 201
     return op, reseller
+
+
+@contextlib.contextmanager
+def postgres_database(prefix):
+    """A fresh database on the PostgreSQL server PIEUVRE_TEST_DATABASE_URL names: its URL, dropped after."""
+    base_url = os.environ["PIEUVRE_TEST_DATABASE_URL"]
+    name = prefix + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", base_url, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    try:
+        yield base_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        subprocess.run(["psql", base_url, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
 
 
 @pytest.fixture

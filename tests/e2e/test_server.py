@@ -8,7 +8,7 @@ import time
 import yaml
 from openapi_spec_validator import validate
 
-from conftest import BIN, Server, curl, login
+from conftest import BIN, Server, curl, login, postgres_database
 
 
 def run(*args, env=None):
@@ -122,12 +122,7 @@ def test_migrate_and_bad_configuration(data_dir):
 if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
     # Defined only when CI (or you) points the suite at a PostgreSQL server: nothing is skipped.
     def test_serve_and_demo_on_postgresql(data_dir):
-        import uuid
-        base_url = os.environ["PIEUVRE_TEST_DATABASE_URL"]
-        name = "pieuvre_e2e_" + uuid.uuid4().hex[:12]
-        subprocess.run(["psql", base_url, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-        url = base_url.rsplit("/", 1)[0] + "/" + name
-        try:
+        with postgres_database("pieuvre_e2e_") as url:
             demo = run("demo", env={"PIEUVRE_DATABASE_URL": url, "PIEUVRE_DATA_DIR": data_dir})
             assert demo.returncode == 0, demo.stdout + demo.stderr
             password = re.search(r"reseller\s+expert\s+(\S+)", demo.stdout).group(1)
@@ -139,8 +134,6 @@ if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
                 assert not os.path.exists(os.path.join(data_dir, "pieuvre.sqlite")), "PostgreSQL was used, not the SQLite default"
             finally:
                 assert server.stop() == 0
-        finally:
-            subprocess.run(["psql", base_url, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
 
 
 def test_json_logs_are_one_object_a_line_without_secrets(data_dir):

@@ -10,11 +10,8 @@ import socket
 import subprocess
 import tempfile
 import time
-import uuid
 
-import pytest
-
-from conftest import Server, curl, login
+from conftest import Server, curl, login, postgres_database
 from test_provisioning import UA, register_cp920, value
 
 DEVICE = "/sip-ps/805ec0021c1b.cfg"
@@ -109,11 +106,7 @@ http {{
 if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
     # Defined only when CI (or you) points the suite at a PostgreSQL server: nothing is skipped.
     def test_two_nodes_behind_the_nginx_recipe():
-        base_url = os.environ["PIEUVRE_TEST_DATABASE_URL"]
-        name = "pieuvre_nodes_" + uuid.uuid4().hex[:12]
-        subprocess.run(["psql", base_url, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-        url = base_url.rsplit("/", 1)[0] + "/" + name
-        with tempfile.TemporaryDirectory(prefix="pieuvre-nodes-") as work:
+        with postgres_database("pieuvre_nodes_") as url, tempfile.TemporaryDirectory(prefix="pieuvre-nodes-") as work:
             cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
             subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", key, "-out", cert],
@@ -210,4 +203,3 @@ if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
                     nginx.wait(timeout=10)
                 assert node_b.stop() == 0
                 assert node_a.stop() == 0
-                subprocess.run(["psql", base_url, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)

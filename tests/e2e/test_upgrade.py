@@ -9,9 +9,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import uuid
 
-from conftest import BIN, Server, curl, fetch, login
+from conftest import BIN, Server, curl, fetch, login, postgres_database
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
 CP920 = ("Yealink SIP-CP920 78.86.0.15 80:5e:c0:02:1c:1b", "805ec0021c1b.cfg", "805ec0021c1b")
@@ -78,16 +77,10 @@ def test_release_1_sqlite_database_upgrades_and_serves_its_phones(data_dir):
 if os.environ.get("PIEUVRE_TEST_DATABASE_URL"):
     # Defined only when CI (or you) points the suite at a PostgreSQL server: nothing is skipped.
     def test_release_1_postgresql_database_upgrades_and_serves_its_phones(data_dir):
-        base_url = os.environ["PIEUVRE_TEST_DATABASE_URL"]
-        name = "pieuvre_upgrade_" + uuid.uuid4().hex[:12]
-        subprocess.run(["psql", base_url, "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-        url = base_url.rsplit("/", 1)[0] + "/" + name
-        try:
+        with postgres_database("pieuvre_upgrade_") as url:
             subprocess.run(["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-f", os.path.join(FIXTURES, "release-1.postgres.sql")],
                            check=True, capture_output=True)
             upgrade_and_serve(data_dir, "postgres", {"PIEUVRE_DATABASE_URL": url})
             stored = subprocess.run(["psql", url, "-tA", "-c", "SELECT device_password FROM phones WHERE mac = '805ec0021c1b'"],
                                     check=True, capture_output=True, text=True).stdout.strip()
             assert stored and stored != CREDENTIALS["postgres"]["805ec0021c1b"]
-        finally:
-            subprocess.run(["psql", base_url, "-c", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
