@@ -184,8 +184,9 @@ public final class PhoneFiles: Sendable {
                 }
                 // One set per window: a fetch that lost the race serves the winner's set. The
                 // commit dropped this phone's cached record on every node; this answer uses the
-                // record read above with the credentials the phone holds now (no second read),
-                // and is not cached (a change may have come in between).
+                // record read above with the credentials the phone holds now (no second read on
+                // the request's path), and its rendered file is not cached (a change may have
+                // come in between).
                 guard let issued = try await issuer.issue(CredentialsIssue(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)) else {
                     return .notFound
                 }
