@@ -90,20 +90,45 @@ extension FieldRules {
     /// a time nobody typed.
     public static func time(_ text: String, field: String) throws(DomainError) -> Date {
         let reason = "is not an ISO 8601 time such as 2026-11-27T18:00:00Z"
-        guard let match = text.wholeMatch(of: /(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))/),
-              let month = Int(match.2), (1...12).contains(month), let day = Int(match.3), (1...31).contains(day),
-              let hour = Int(match.4), hour < 24, let minute = Int(match.5), minute < 60, let second = Int(match.6), second < 60 else {
+        let bytes = Array(text.utf8)
+        // Read by position (no regex literal: the fuzzing build compiles this module in Swift 5 mode).
+        func number(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[from..<(from + count)] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        func at(_ index: Int, _ character: Character) -> Bool { index < bytes.count && bytes[index] == character.asciiValue }
+        guard number(0, 4) != nil, at(4, "-"), let month = number(5, 2), at(7, "-"), let day = number(8, 2), at(10, "T"),
+              let hour = number(11, 2), at(13, ":"), let minute = number(14, 2), at(16, ":"), let second = number(17, 2),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else {
             throw .invalid(field: field, value: text, reason: reason)
         }
-        if let offsetHours = match.9.flatMap({ Int($0) }), let offsetMinutes = match.10.flatMap({ Int($0) }), offsetHours > 23 || offsetMinutes > 59 {
+        var index = 19
+        var fraction = false
+        if at(index, ".") {
+            index += 1
+            let digits = bytes[index...].prefix { (48...57).contains($0) }.count
+            guard (1...9).contains(digits) else { throw .invalid(field: field, value: text, reason: reason) }
+            index += digits
+            fraction = true
+        }
+        var offset = 0
+        if at(index, "Z"), index + 1 == bytes.count {
+            offset = 0
+        } else if at(index, "+") || at(index, "-"), index + 6 == bytes.count, let hours = number(index + 1, 2), at(index + 3, ":"), let minutes = number(index + 4, 2), hours < 24, minutes < 60 {
+            offset = (at(index, "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
+        } else {
+            throw .invalid(field: field, value: text, reason: reason)
+        }
+        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: fraction).parse(text) else {
             throw .invalid(field: field, value: text, reason: reason)
         }
         // The day must exist in its month (no 31 April): the parsed date reads back the same day.
-        guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: match.7 != nil).parse(text) else {
-            throw .invalid(field: field, value: text, reason: reason)
-        }
         var calendar = Calendar(identifier: .gregorian)
-        let offset = match.9.flatMap { Int($0) }.map { hours in (hours * 60 + (match.10.flatMap { Int($0) } ?? 0)) * (match.8.hasPrefix("-") ? -60 : 60) } ?? 0
         calendar.timeZone = TimeZone(secondsFromGMT: offset) ?? .gmt
         guard calendar.component(.day, from: date) == day else { throw .invalid(field: field, value: text, reason: reason) }
         return date

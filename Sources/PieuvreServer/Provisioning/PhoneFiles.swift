@@ -262,7 +262,7 @@ public final class PhoneFiles: Sendable {
         let started = ContinuousClock.now
         let record = try await store.provisioningRecord(mac: mac)
         metrics.recordReads.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
-        cache.withLockedValue { $0.insert(mac, record, customerID: record?.customerID, lineID: record?.line?.id, since: tag) }
+        _ = cache.withLockedValue { $0.insert(mac, record, customerID: record?.customerID, lineID: record?.line?.id, since: tag) }
         return record
     }
 
