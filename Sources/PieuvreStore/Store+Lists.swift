@@ -25,17 +25,21 @@ public struct ListRequest: Sendable, Equatable {
     public static let all = ListRequest(limit: maxLimit)
 }
 
-/// The filters of the phone list (API `department`, `model`, `line`, `windowOpen`).
+/// The filters of the phone list (API `department`, `model`, `line`, `windowOpen`, `firmwareNot`).
 public struct PhoneFilter: Sendable, Equatable {
     public var department: String?
     public var model: String?
     public var line: String?
     public var windowOpen: Bool?
-    public init(department: String? = nil, model: String? = nil, line: String? = nil, windowOpen: Bool? = nil) {
+    /// Phones not reporting this firmware version (another, or none yet): with `model`, the
+    /// phones still to upgrade to a pinned version.
+    public var firmwareNot: String?
+    public init(department: String? = nil, model: String? = nil, line: String? = nil, windowOpen: Bool? = nil, firmwareNot: String? = nil) {
         self.department = department
         self.model = model
         self.line = line
         self.windowOpen = windowOpen
+        self.firmwareNot = firmwareNot
     }
 }
 
@@ -98,6 +102,7 @@ extension Store {
         if let department = filter.department { sql = sql + " AND d.name = \(bind: department)" }
         if let model = filter.model { sql = sql + " AND p.model = \(bind: (try? Catalogue.model(named: model))?.id ?? model)" }
         if let line = filter.line { sql = sql + " AND l.sda = \(bind: (try? DirectNumber(parsing: line).digits) ?? line)" }
+        if let version = filter.firmwareNot { sql = sql + " AND (p.firmware IS NULL OR p.firmware <> \(bind: version))" }
         if let open = filter.windowOpen {
             sql = sql + (open ? " AND p.authenticate_until > \(bind: clock.now)" : " AND (p.authenticate_until IS NULL OR p.authenticate_until <= \(bind: clock.now))")
         }

@@ -4,6 +4,7 @@ over HTTP whole and by ranges and over TFTP, all matching the SHA-256; bad uploa
 import hashlib
 import os
 import subprocess
+import time
 
 from conftest import Server, curl, fetch, login
 from test_provisioning import UA, register_cp920, value
@@ -63,6 +64,13 @@ def test_firmware_upload_pin_and_downloads(data_dir, tmp_path):
         assert status == 200 and value(device, "static.firmware.url") == f"https://portail.metacentrex.fr/sip-ps/firmware/{rom.name}"
         status, device = fetch(f"{base}/sip-ps/001565820b99.cfg", T46G.replace("28.83.0.120", "28.86.0.15"))
         assert status == 200 and value(device, "static.firmware.url") is None
+        # The phone list finds the phones not yet on a version (the T46G last said 28.86.0.15).
+        query = f"{base}/api/v1/customers/10000/phones?model=yealink-t46g&firmwareNot="
+        deadline = time.time() + 5
+        while time.time() < deadline and curl("GET", query + "28.86.0.15", token=reseller)[1]["items"]:
+            time.sleep(0.2)
+        assert curl("GET", query + "28.86.0.15", token=reseller)[1]["items"] == []
+        assert [p["mac"] for p in curl("GET", query + "28.90.0.1", token=reseller)[1]["items"]] == ["00:15:65:82:0B:99"]
         # The CP920 is another family: nothing uploaded for it, no URL.
         assert value(fetch(f"{base}/sip-ps/805ec0021c1b.cfg", UA)[1], "static.firmware.url") is None
 

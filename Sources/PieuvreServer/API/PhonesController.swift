@@ -26,7 +26,7 @@ struct PhonesController {
     @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let query = request.uri.queryParameters
-        let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"))
+        let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"), firmwareNot: query.get("firmwareNot"))
         return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.text("reference"), try ListQuery.read(request), filter: filter))
     }
 
@@ -36,7 +36,7 @@ struct PhonesController {
     @Sendable func exportCSV(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         let query = request.uri.queryParameters
-        let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"))
+        let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"), firmwareNot: query.get("firmwareNot"))
         let reference = try context.parameters.text("reference")
         let store = self.store
         // The first page before the answer starts: an unknown customer or a bad filter is a
