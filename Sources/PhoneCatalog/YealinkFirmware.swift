@@ -21,20 +21,15 @@ public enum YealinkFirmware: Sendable, Equatable {
     /// same file and firmware give the same bytes.
     public func adapt(_ file: RenderedFile) -> RenderedFile {
         guard self != .v81OrLater else { return file }
-        let text = String(decoding: file.bytes, as: UTF8.self)
-        var out = ""
-        out.reserveCapacity(text.utf8.count + 512)
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lines: [Substring] = []
+        for line in String(decoding: file.bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix("static.") {
-                let unprefixed = line.dropFirst("static.".count)
-                if self == .unknown { out += line + "\n" }
-                out += unprefixed + "\n"
+                if self == .unknown { lines.append(line) }
+                lines.append(line.dropFirst("static.".count))
             } else {
-                out += line + "\n"
+                lines.append(line)
             }
         }
-        // split kept the empty piece after the last newline: one newline too many.
-        if out.hasSuffix("\n\n") || (!text.hasSuffix("\n") && out.hasSuffix("\n")) { out.removeLast() }
-        return RenderedFile(out, contentType: file.contentType)
+        return RenderedFile(lines.joined(separator: "\n"), contentType: file.contentType)
     }
 }

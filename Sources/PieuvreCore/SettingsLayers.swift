@@ -61,20 +61,26 @@ public enum EffectiveSettings {
     public static func compute(_ layers: [SettingsLayer], model: String? = nil) -> [String: EffectiveSetting] {
         var result: [String: EffectiveSetting] = [:]
         for definition in SettingsCatalogue.all where model.map(definition.applies(to:)) ?? true {
-            var current = EffectiveSetting(value: definition.defaultValue, source: .catalogue, sourceName: "", lockedBy: nil)
-            for layer in layers {
-                if current.lockedBy != nil { break }
-                let value = layer.values[definition.key]
-                let locks = layer.locked.contains(definition.key)
-                if let value {
-                    current = EffectiveSetting(value: value, source: layer.scope, sourceName: layer.name, lockedBy: locks ? layer.scope : nil)
-                } else if locks {
-                    current = EffectiveSetting(value: current.value, source: current.source, sourceName: current.sourceName, lockedBy: layer.scope)
-                }
-            }
-            result[definition.key] = current
+            result[definition.key] = setting(definition, in: layers)
         }
         return result
+    }
+
+    /// One setting through the layers (what `compute` does for every key): for callers that
+    /// need a single value and not the whole catalogue.
+    public static func setting(_ definition: SettingDefinition, in layers: [SettingsLayer]) -> EffectiveSetting {
+        var current = EffectiveSetting(value: definition.defaultValue, source: .catalogue, sourceName: "", lockedBy: nil)
+        for layer in layers {
+            if current.lockedBy != nil { break }
+            let value = layer.values[definition.key]
+            let locks = layer.locked.contains(definition.key)
+            if let value {
+                current = EffectiveSetting(value: value, source: layer.scope, sourceName: layer.name, lockedBy: locks ? layer.scope : nil)
+            } else if locks {
+                current = EffectiveSetting(value: current.value, source: current.source, sourceName: current.sourceName, lockedBy: layer.scope)
+            }
+        }
+        return current
     }
 
     /// The keys a write to `target` may not touch because a wider layer locked them.

@@ -188,7 +188,8 @@ extension Store {
         owners.append((.phone, phoneID, mac.description))
         let layers = try await self.layers(owners, on: db)
         var pinned: PinnedFirmware?
-        if let version = EffectiveSettings.compute(layers, model: model.id)["firmware.version"]?.value, !version.isEmpty {
+        // One key through the layers, not the whole catalogue (the renderer merges the rest).
+        if let definition = SettingsCatalogue.definition("firmware.version"), case let version = EffectiveSettings.setting(definition, in: layers).value, !version.isEmpty {
             pinned = PinnedFirmware(version: version, filename: try await firmwareFile(family: model.id, version: version, on: sql))
         }
         return ProvisioningRecord(

@@ -25,7 +25,6 @@ public struct HTTPFetchScript: Sendable {
     private var answeredChallenge = false
     private var nonceCount = 0
     public private(set) var credentials: DeviceCredentials?
-    public private(set) var learnedCredentials = false
     public private(set) var finished = false
 
     public init(phone: SimulatedPhone, basePath: String, credentials: DeviceCredentials?) {
@@ -54,7 +53,6 @@ public struct HTTPFetchScript: Sendable {
             return .proceed
         case 200:
             if file.kind == .device, let learned = DeviceCredentials.read(from: String(decoding: body, as: UTF8.self), vendor: phone.model.vendor) {
-                learnedCredentials = learned != credentials
                 credentials = learned
             }
             index += 1

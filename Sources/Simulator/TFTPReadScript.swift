@@ -20,16 +20,17 @@ public struct TFTPReadScript: Sendable {
     private var negotiatedSize = 512
     private var expected: UInt16 = 1
     private var data: [UInt8] = []
+    /// The read request (RRQ with the blksize option), the first thing sent.
+    public let request: [UInt8]
     /// What was sent last, sent again when the server is silent.
     public private(set) var lastSent: [UInt8]
 
     public init(fileName: String, blockSize: Int = 1428) {
         self.fileName = fileName
         self.blockSize = blockSize
-        self.lastSent = TFTPPacket.readRequest(TFTPRequest(fileName: fileName, mode: .octet, options: [("blksize", String(blockSize))])).encode()
+        self.request = TFTPPacket.readRequest(TFTPRequest(fileName: fileName, mode: .octet, options: [("blksize", String(blockSize))])).encode()
+        self.lastSent = request
     }
-
-    public var request: [UInt8] { TFTPPacket.readRequest(TFTPRequest(fileName: fileName, mode: .octet, options: [("blksize", String(blockSize))])).encode() }
 
     public mutating func received(_ bytes: [UInt8]) -> Step {
         let packet: TFTPPacket

@@ -46,12 +46,12 @@ struct DoctorChecks {
         do { storage = try Storage(location: location, logger: .init(label: "doctor", factory: { _ in SwiftLogNoOpLogHandler() })) } catch {
             return .fail(name, "\(location): \(error)", fix: "check --database-url")
         }
-        defer { Task { await storage.shutdown() } }
         let before = Date().timeIntervalSince1970
         let clock: Double
         do {
             clock = try await Self.within(seconds: 10) { try await storage.databaseClock() }
         } catch {
+            await storage.shutdown()
             return .fail(name, "\(location) does not answer: \(Self.short(error))", fix: "check that PostgreSQL runs, listens where --database-url says and accepts that user and password (or that the SQLite file is readable by this user)")
         }
         let after = Date().timeIntervalSince1970
