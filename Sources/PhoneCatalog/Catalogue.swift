@@ -9,14 +9,14 @@ import PieuvreCore
 /// directory is `dkey_directory`, unverified).
 public enum Catalogue {
     public static let models: [PhoneModel] = [
-        PhoneModel(id: "yealink-cp920", vendor: .yealink, name: "CP920", fileCode: "78", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
-        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", fileCode: "73", sipAccounts: 1, lineKeys: 30, remotePhonebook: true, keyParameter: "memorykey"),
-        PhoneModel(id: "yealink-cp860", vendor: .yealink, name: "CP860", fileCode: "37", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true),
+        PhoneModel(id: "yealink-cp920", vendor: .yealink, name: "CP920", fileCode: "78", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true, mailLamp: true),
+        PhoneModel(id: "yealink-cp960", vendor: .yealink, name: "CP960", fileCode: "73", sipAccounts: 1, lineKeys: 30, remotePhonebook: true, softKeys: 0, keyParameter: "memorykey", mailLamp: true),
+        PhoneModel(id: "yealink-cp860", vendor: .yealink, name: "CP860", fileCode: "37", sipAccounts: 1, lineKeys: 0, remotePhonebook: true, ldap: true, mailLamp: true),
         PhoneModel(id: "yealink-t41p", vendor: .yealink, name: "T41P", fileCode: "36", sipAccounts: 6, lineKeys: 15, remotePhonebook: true),
         PhoneModel(id: "yealink-t42g", vendor: .yealink, name: "T42G", fileCode: "29", sipAccounts: 12, lineKeys: 15, remotePhonebook: true),
         PhoneModel(id: "yealink-t46g", vendor: .yealink, name: "T46G", fileCode: "28", sipAccounts: 16, lineKeys: 27, remotePhonebook: true),
         PhoneModel(id: "yealink-t48g", vendor: .yealink, name: "T48G", fileCode: "35", sipAccounts: 16, lineKeys: 29, remotePhonebook: true),
-        PhoneModel(id: "yealink-w52p", vendor: .yealink, name: "W52P", fileCode: "25", sipAccounts: 5, lineKeys: 0, remotePhonebook: true, handsets: 5),
+        PhoneModel(id: "yealink-w52p", vendor: .yealink, name: "W52P", fileCode: "25", sipAccounts: 5, lineKeys: 0, remotePhonebook: true, softKeys: 0, handsets: 5),
         PhoneModel(id: "snom-d725", vendor: .snom, name: "D725", fileCode: "snom725", sipAccounts: 12, lineKeys: 18),
         PhoneModel(id: "snom-d765", vendor: .snom, name: "D765", fileCode: "snomD765", sipAccounts: 12, lineKeys: 16),
     ]
@@ -39,6 +39,11 @@ public enum Catalogue {
     }
 
     public static func model(id: String) -> PhoneModel? { byKey[normalise(id)] }
+
+    /// The models that have a setting; nil when every model has it.
+    public static func models(having definition: SettingDefinition) -> [PhoneModel]? {
+        definition.scope == .everyModel ? nil : models.filter { definition.applies(to: $0.traits) }
+    }
 
     private static func normalise(_ s: String) -> String {
         s.lowercased().filter { !$0.isWhitespace && $0 != "-" && $0 != "_" }

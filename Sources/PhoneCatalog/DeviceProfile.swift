@@ -166,4 +166,21 @@ struct TimeZoneRule {
         default: return .init(yealinkOffset: "+1", yealinkName: "France(Paris)", snomName: "FRA+1", dst: true, yealinkTones: "France", snomTones: "FRA")
         }
     }
+
+    /// The tones of `preferences.tones`: a country chosen on a layer, or ("zone") the time zone's.
+    static func tones(_ settings: [String: String]) -> (yealink: String, snom: String) {
+        switch settings["preferences.tones"] ?? "zone" {
+        case "France": return ("France", "FRA")
+        case "Belgium": return ("Belgium", "FRA")
+        case "Switzerland": return ("Switzerland", "SWI")
+        case "United Kingdom": return ("Great Britain", "GBR")
+        // Yealink's country names and snom's three-letter schemes (snom wiki tone_scheme [U]).
+        case "Germany": return ("Germany", "GER")
+        case "Italy": return ("Italy", "ITA")
+        case "Spain": return ("Spain", "ESP")
+        default:
+            let zone = of(settings["preferences.timeZone"] ?? "Europe/Paris")
+            return (zone.yealinkTones, zone.snomTones)
+        }
+    }
 }

@@ -1,3 +1,5 @@
+import PieuvreCore
+
 /// A phone vendor the platform renders files for.
 public enum Vendor: String, Sendable, Codable, CaseIterable {
     case yealink
@@ -34,6 +36,17 @@ public struct PhoneModel: Sendable, Hashable, Codable {
     public let fileCode: String
     /// DECT handsets a base carries (W52P: 5); 0 for desk phones.
     public let handsets: Int
+    /// Programmable soft keys of the idle screen the platform may set (0 on the CP960 and the
+    /// DECT base, whose screens have none to set).
+    public let softKeys: Int
+    /// Has the setting that lets the power lamp blink for waiting voicemail
+    /// (`phone_setting.mail_power_led_flash_enable`, written by fusion for the CP models).
+    public let mailLamp: Bool
+
+    /// What the settings catalogue reads to say which settings the model has.
+    public var traits: ModelTraits {
+        ModelTraits(id: id, vendor: vendor.rawValue, softKeys: softKeys, lineKeys: lineKeys, ldap: ldap)
+    }
 
     public var displayName: String { "\(vendor.displayName) \(name)" }
 
@@ -62,10 +75,13 @@ public struct PhoneModel: Sendable, Hashable, Codable {
         fileCode = known?.fileCode ?? id
         handsets = known?.handsets ?? 0
         keyParameter = known?.keyParameter ?? "linekey"
+        softKeys = known?.softKeys ?? 0
+        mailLamp = known?.mailLamp ?? false
     }
 
     /// A model's entry: everything the renderers and the file names need to know about it.
-    public init(id: String, vendor: Vendor, name: String, fileCode: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false, handsets: Int = 0, keyParameter: String = "linekey") {
+    public init(id: String, vendor: Vendor, name: String, fileCode: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false, softKeys: Int = 4, handsets: Int = 0, keyParameter: String = "linekey", mailLamp: Bool = false) {
+        precondition(lineKeys <= SettingsCatalogue.maxLineKeys, "the settings catalogue defines \(SettingsCatalogue.maxLineKeys) line keys")
         self.id = id
         self.vendor = vendor
         self.name = name
@@ -76,5 +92,7 @@ public struct PhoneModel: Sendable, Hashable, Codable {
         self.ldap = ldap
         self.handsets = handsets
         self.keyParameter = keyParameter
+        self.softKeys = softKeys
+        self.mailLamp = mailLamp
     }
 }

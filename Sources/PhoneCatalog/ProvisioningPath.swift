@@ -14,6 +14,9 @@ public enum ProvisioningPath: Sendable, Equatable {
     case device(MACAddress)
     /// `pieuvre-ca.crt`: the CA certificates phones are told to trust (no secret in it).
     case trustedCertificates
+    /// `firmware-<filename>.xml`: the `<firmware-settings>` naming an uploaded firmware file,
+    /// what a snom's `firmware_status` points at (no secret in it).
+    case firmwareSettings(String)
     /// Files Pieuvre does not provide (`<mac>-local.cfg`, `<mac>-contact.xml`, `*.enc`).
     case notProvided(MACAddress?)
 
@@ -23,12 +26,17 @@ public enum ProvisioningPath: Sendable, Equatable {
     public init?(fileName: String) {
         guard !fileName.isEmpty, fileName.utf8.count <= Self.maxNameLength,
               fileName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }
+        if fileName.hasPrefix("firmware-"), fileName.hasSuffix(".xml"), fileName.count > 13 {
+            // The firmware's own file name, case kept: uploads are named as the vendor ships them.
+            self = .firmwareSettings(String(fileName.dropFirst(9).dropLast(4)))
+            return
+        }
         let name = fileName.lowercased()
         if name == "y000000000000.boot" { self = .yealinkBoot; return }
         if name == Self.caFileName { self = .trustedCertificates; return }
-        if name.hasPrefix("y0000000000"), name.hasSuffix(".cfg"), name.count == 17 {
-            let code = String(name.dropFirst(11).prefix(2))
-            guard let model = Catalogue.model(yealinkCode: code) else { return nil }
+        if name.hasPrefix("y0"), name.hasSuffix(".cfg"), name.count == 17 {
+            // Twelve digits: the model's code after the zeros (`…028`, `…108`).
+            guard let model = Catalogue.model(yealinkCommonFile: name) else { return nil }
             self = .common(model)
             return
         }
@@ -54,7 +62,7 @@ public enum ProvisioningPath: Sendable, Equatable {
 
     public var mac: MACAddress? {
         switch self {
-        case .yealinkBoot, .common, .trustedCertificates: return nil
+        case .yealinkBoot, .common, .trustedCertificates, .firmwareSettings: return nil
         case let .yealinkMACBoot(mac), let .device(mac): return mac
         case let .notProvided(mac): return mac
         }

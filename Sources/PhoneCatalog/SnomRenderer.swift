@@ -13,7 +13,23 @@ public enum SnomRenderer {
         out.setting("provisioning_order", "dhcp:stop redirection:stop", perm: "R")
         timeAndLanguage(&out, settings)
         out.close("phone-settings")
+        if platform.pushesCA {
+            // The platform's CA, fetched by the phone and added to the ones it trusts, so the
+            // next fetch checks the server (ref §4.3 "Certificates" [U: placement in <settings>]).
+            out.open("certificates")
+            out.empty("certificate", attributes: [("url", platform.caURL)])
+            out.close("certificates")
+        }
         out.close("settings")
+        return out.file
+    }
+
+    /// The `<firmware-settings>` document a snom reads from `firmware_status` (ref §4.3).
+    public static func firmwareSettings(url: String) -> RenderedFile {
+        var out = XML()
+        out.open("firmware-settings")
+        out.element("firmware", url, attributes: [("perm", "R")])
+        out.close("firmware-settings")
         return out.file
     }
 
@@ -59,13 +75,15 @@ public enum SnomRenderer {
         } else {
             out.setting("user_active", "off", idx: 1, perm: "R")
         }
+        let dialPlan = SnomRenderer.dialPlan(p)
+        if !dialPlan.isEmpty { out.setting("user_dp_str", dialPlan, idx: 1, perm: "R") }
         out.setting("dnd_mode", onOff(p.setting("features.dnd.enabled")), perm: "")
         out.setting("record_dialed_calls", onOff(p.setting("features.callLog.save")), perm: "")
         out.setting("record_received_calls", onOff(p.setting("features.callLog.save")), perm: "")
         out.setting("mwi_notification", p.setting("notifications.popup.voicemail") == "0" ? "silent" : "reminder", perm: "")
         // Only the soft keys set here: the others keep the phone's own functions (wazo touches
         // 1 and 4 only; forcing "none" took the factory keys away).
-        for n in 1...4 where p.setting("keys.soft.\(n).type") != "none" {
+        for n in stride(from: 1, through: min(p.model.softKeys, 4), by: 1) where p.setting("keys.soft.\(n).type") != "none" {
             out.setting("gui_fkey\(n)", softKey(p, n), perm: "")
         }
         out.close("phone-settings")
@@ -89,7 +107,7 @@ public enum SnomRenderer {
         out.setting("web_language", snomLanguage(language), perm: "")
         out.setting("timezone", zone.snomName, perm: "")
         out.setting("ntp_server", settings["time.ntpServer"] ?? "0.fr.pool.ntp.org", perm: "")
-        out.setting("tone_scheme", zone.snomTones, perm: "")
+        out.setting("tone_scheme", TimeZoneRule.tones(settings).snom, perm: "")
     }
 
     private static func snomLanguage(_ language: String) -> String {
@@ -136,6 +154,34 @@ public enum SnomRenderer {
     }
 
     private static func onOff(_ flag: String) -> String { flag == "1" ? "on" : "off" }
+
+    /// The dial plan's rules as snom's `user_dp_str`: `!regex!replacement!` rules joined by `|`
+    /// (snom wiki "user_dp_str" [U]). The catalogue's patterns are Yealink's (`x` a digit, `.`
+    /// anything, `( )` captured), made a whole-number regex; `$1` becomes `\1`.
+    static func dialPlan(_ p: DeviceProfile) -> String {
+        var rules: [String] = []
+        for n in 1...5 {
+            let prefix = p.setting("features.dialPlan.\(n).prefix")
+            guard !prefix.isEmpty else { continue }
+            let (pattern, replacement) = YealinkRenderer.dialRule(prefix: prefix, replace: p.setting("features.dialPlan.\(n).replace"))
+            var regex = "^"
+            for character in pattern {
+                switch character {
+                case "+", "*": regex += "\\" + String(character)
+                case ".": regex += ".*"
+                case "x", "X": regex += "[0-9]"
+                default: regex.append(character)
+                }
+            }
+            var snomReplacement = ""
+            for character in replacement {
+                snomReplacement += character == "$" ? "\\" : String(character)
+            }
+            // `!` and `|` separate rules: never in a validated pattern, dropped from a replacement.
+            rules.append("!\(regex)$!\(snomReplacement.filter { $0 != "!" && $0 != "|" })!")
+        }
+        return rules.joined(separator: "|")
+    }
 }
 
 /// A small XML writer that escapes every text and attribute.
@@ -163,6 +209,11 @@ struct XML {
     mutating func element(_ name: String, _ value: String, attributes: [(String, String)]) {
         let attrs = attributes.map { " \($0.0)=\"\(Markup.escape($0.1))\"" }.joined()
         text += indent + "<\(name)\(attrs)>\(Markup.escape(value))</\(name)>\n"
+    }
+
+    mutating func empty(_ name: String, attributes: [(String, String)]) {
+        let attrs = attributes.map { " \($0.0)=\"\(Markup.escape($0.1))\"" }.joined()
+        text += indent + "<\(name)\(attrs)/>\n"
     }
 
     private var indent: String { String(repeating: "  ", count: depth) }

@@ -11,7 +11,8 @@ extension PhoneModel {
 
     /// The common file's name for this model.
     public var commonFileName: String {
-        if let code = yealinkCode { return "y0000000000\(code).cfg" }
+        // Twelve digits after the `y`: `y000000000028.cfg` (T46G), `y000000000108.cfg` (T46U).
+        if let code = yealinkCode { return "y" + String(repeating: "0", count: max(0, 12 - code.count)) + code + ".cfg" }
         return "\(snomType ?? id).htm"
     }
 
@@ -23,9 +24,12 @@ extension PhoneModel {
 }
 
 extension Catalogue {
-    public static func model(yealinkCode code: String) -> PhoneModel? {
-        models.first { $0.yealinkCode == code }
-    }
+    private static let byYealinkCommonFile: [String: PhoneModel] = Dictionary(
+        models.filter { $0.vendor == .yealink }.map { ($0.commonFileName.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
+
+    /// The Yealink model whose common file this is (`y000000000028.cfg`: the T46G).
+    public static func model(yealinkCommonFile name: String) -> PhoneModel? { byYealinkCommonFile[name.lowercased()] }
+
 
     /// The model a User-Agent names: `T46G`, `CP920` (Yealink) or `725`, `D765` (snom).
     public static func model(vendor: Vendor, token: String) -> PhoneModel? {

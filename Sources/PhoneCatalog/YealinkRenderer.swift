@@ -131,7 +131,7 @@ public enum YealinkRenderer {
             ldap(&out, p)
         }
 
-        if p.model.id.hasPrefix("yealink-cp") {
+        if p.model.mailLamp {
             // The lamp blinks only when the platform says messages wait; the lamp rules decide
             // what it says (fusion sets it for the CP920, CP860 and CP960).
             out["phone_setting.mail_power_led_flash_enable"] = "1"
@@ -141,6 +141,9 @@ public enum YealinkRenderer {
             // fusion w52p/y000000000025.cfg [U]; the handset menus in the user's language (wazo
             // v81 W52P.tpl: 1 = French, 0 = English; other languages are left to the handset).
             if let code = ["English": "0", "French": "1"][p.setting("preferences.language")] { out["custom.handset.language"] = code }
+            // The handsets' date in the user's format: the base's codes (wazo writes 2,
+            // YYYY-MM-DD, the base's code for it; the same table as local_time.date_format [I]).
+            out["custom.handset.date_format"] = String(SettingsCatalogue.dateFormats.firstIndex(of: p.setting("preferences.dateFormat")).map(dateFormatCode) ?? 3)
             for n in 1...p.model.handsets {
                 out["handset.\(n).name"] = nonEmpty(p.setting("line.1.label"), account.label)
                 out["handset.\(n).incoming_lines"] = "1"
@@ -149,10 +152,10 @@ public enum YealinkRenderer {
             }
         }
 
-        if SettingsCatalogue.definition("keys.soft.1.type")!.applies(to: p.model.id) {
+        if p.model.softKeys > 0 {
             // Only the keys set here: an unset key keeps the phone's factory function (key 4 is
             // Menu; fusion writes only configured keys, tancredi keeps the factory ones).
-            let set = (1...4).filter { p.setting("keys.soft.\($0).type") != "none" }
+            let set = stride(from: 1, through: min(p.model.softKeys, 4), by: 1).filter { p.setting("keys.soft.\($0).type") != "none" }
             if !set.isEmpty { out.comment("Programmable keys (soft keys 1-4)") }
             for n in set {
                 key(&out, "programablekey.\(n)", p, "keys.soft.\(n)")
@@ -220,7 +223,7 @@ public enum YealinkRenderer {
         out["local_time.time_zone"] = zone.yealinkOffset
         out["local_time.time_zone_name"] = zone.yealinkName
         out["local_time.summer_time"] = zone.dst ? "2" : "0"
-        out["voice.tone.country"] = zone.yealinkTones
+        out["voice.tone.country"] = TimeZoneRule.tones(settings).yealink
         let language = settings["preferences.language"] ?? "French"
         out["lang.gui"] = language
         out["lang.wui"] = language

@@ -18,23 +18,23 @@ public struct SettingDefinition: Sendable, Equatable {
     public let group: String
     public let kind: Kind
     public let defaultValue: String
-    /// Catalogue model ids that have the setting; nil for every model.
-    public let models: Set<String>?
+    /// The models that have the setting, by their traits.
+    public let scope: ModelScope
     /// The least role that may set or lock it.
     public let editRole: Role
 
-    public init(_ key: String, group: String, _ kind: Kind, default defaultValue: String, models: Set<String>? = nil, editRole: Role) {
+    public init(_ key: String, group: String, _ kind: Kind, default defaultValue: String, models scope: ModelScope = .everyModel, editRole: Role) {
         self.key = key
         self.group = group
         self.kind = kind
         self.defaultValue = defaultValue
-        self.models = models
+        self.scope = scope
         self.editRole = editRole
     }
 
     public var isSecret: Bool { if case .secret = kind { return true }; return false }
 
-    public func applies(to model: String) -> Bool { models?.contains(model) ?? true }
+    public func applies(to model: ModelTraits) -> Bool { scope.includes(model) }
 
     /// The value in its canonical form, or an error naming the key and the value.
     public func validate(_ value: String) throws(DomainError) -> String {
@@ -74,21 +74,16 @@ public struct SettingDefinition: Sendable, Equatable {
 }
 
 public enum SettingsCatalogue {
-    static let yealinkDeskPhones: Set<String> = ["yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g"]
-    static let withSoftKeys: Set<String> = ["yealink-cp920", "yealink-cp860", "yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g", "snom-d725", "snom-d765"]
-    static let yealink: Set<String> = ["yealink-cp920", "yealink-cp960", "yealink-cp860", "yealink-t41p", "yealink-t42g", "yealink-t46g", "yealink-t48g", "yealink-w52p"]
-    /// Models that read an LDAP directory from their files (the phone catalogue's `ldap` trait;
-    /// a test keeps the two in step).
-    public static let ldapModels: Set<String> = ["yealink-cp860", "yealink-cp920"]
-    /// Line keys per model (reference §2.7; snom D7xx function keys).
-    /// The CP960's are its 30 memory keys (`memorykey.N`, wazo), the seed's "Programmable Keys -
-    /// Line Key" page of the CP960.
-    public static let lineKeyCount: [String: Int] = ["yealink-cp960": 30, "yealink-t41p": 15, "yealink-t42g": 15, "yealink-t46g": 27, "yealink-t48g": 29, "snom-d725": 18, "snom-d765": 16]
+    /// The most line keys a model may have: the catalogue defines `keys.line.1` to this.
+    public static let maxLineKeys = 30
+    static let yealink = ModelScope.vendor("yealink")
+    static let ldapModels = ModelScope.ldap
 
     /// What a programmable or line key can do, in neutral terms; each renderer maps them.
     public static let keyTypes = ["none", "line", "speed_dial", "blf", "dnd", "forward", "voicemail", "directory", "history", "pickup", "park", "conference", "transfer", "url"]
 
     public static let languages = ["French", "English", "German", "Italian", "Spanish"]
+    public static let toneCountries = ["zone", "France", "Belgium", "Switzerland", "United Kingdom", "Germany", "Italy", "Spain"]
     public static let timeZones = ["Europe/Paris", "Europe/London", "Europe/Brussels", "Europe/Zurich", "America/Martinique", "Indian/Reunion"]
     public static let dateFormats = ["DD/MM/YYYY", "YYYY-MM-DD", "DD-MMM-YY", "MM/DD/YY", "DD MMM YYYY", "WWW MMM DD", "WWW DD MMM"]
 
@@ -102,13 +97,14 @@ public enum SettingsCatalogue {
         var s: [SettingDefinition] = []
         // Programmable keys: the four soft keys of the idle screen (Touche1..Touche4).
         for n in 1...4 {
-            s.append(.init("keys.soft.\(n).type", group: "Programmable Keys - Soft key", .choice(keyTypes), default: "none", models: withSoftKeys, editRole: .user))
-            s.append(.init("keys.soft.\(n).value", group: "Programmable Keys - Soft key", .text(maxLength: 64), default: "", models: withSoftKeys, editRole: .user))
-            s.append(.init("keys.soft.\(n).label", group: "Programmable Keys - Soft key", .text(maxLength: 32), default: "", models: withSoftKeys, editRole: .user))
+            s.append(.init("keys.soft.\(n).type", group: "Programmable Keys - Soft key", .choice(keyTypes), default: "none", models: .softKeys(atLeast: n), editRole: .user))
+            s.append(.init("keys.soft.\(n).value", group: "Programmable Keys - Soft key", .text(maxLength: 64), default: "", models: .softKeys(atLeast: n), editRole: .user))
+            s.append(.init("keys.soft.\(n).label", group: "Programmable Keys - Soft key", .text(maxLength: 32), default: "", models: .softKeys(atLeast: n), editRole: .user))
         }
-        // Line keys of desk phones; the first one carries the line.
-        for n in 1...29 {
-            let models = Set(lineKeyCount.filter { $0.value >= n }.keys)
+        // Line keys of desk phones and snom, the CP960's 30 memory keys (`memorykey.N`, wazo:
+        // the seed's "Programmable Keys - Line Key" page of the CP960); the first carries the line.
+        for n in 1...maxLineKeys {
+            let models = ModelScope.lineKeys(atLeast: n)
             s.append(.init("keys.line.\(n).type", group: "Programmable Keys - Line Key", .choice(keyTypes), default: n == 1 ? "line" : "none", models: models, editRole: .administrator))
             s.append(.init("keys.line.\(n).value", group: "Programmable Keys - Line Key", .text(maxLength: 64), default: "", models: models, editRole: .administrator))
             s.append(.init("keys.line.\(n).label", group: "Programmable Keys - Line Key", .text(maxLength: 32), default: "", models: models, editRole: .administrator))
@@ -156,6 +152,9 @@ public enum SettingsCatalogue {
         s.append(.init("preferences.timeZone", group: "Preferences", .choice(timeZones), default: "Europe/Paris", editRole: .administrator))
         s.append(.init("preferences.timeFormat", group: "Preferences", .choice(["24h", "12h"]), default: "24h", editRole: .user))
         s.append(.init("preferences.dateFormat", group: "Preferences", .choice(dateFormats), default: "DD/MM/YYYY", editRole: .user))
+        // Call progress tones: the network's, so by default those of the time zone's country;
+        // a layer may choose a country (a site abroad on a French platform).
+        s.append(.init("preferences.tones", group: "Preferences", .choice(toneCountries), default: "zone", editRole: .administrator))
         s.append(.init("preferences.ringtone", group: "Preferences", .choice((1...8).map { "Ring\($0)" }), default: "Ring1", editRole: .user))
         // Line 1: empty means the line's own name and number.
         s.append(.init("line.1.displayName", group: "Line 1", .text(maxLength: 64), default: "", editRole: .user))

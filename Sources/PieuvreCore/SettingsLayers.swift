@@ -58,7 +58,7 @@ public enum EffectiveSettings {
     /// Merges the layers, widest first. A narrower layer overrides a wider one unless a wider
     /// layer locked the key: then the first locking layer's value stands (its own value, or
     /// what was in force when it locked).
-    public static func compute(_ layers: [SettingsLayer], model: String? = nil) -> [String: EffectiveSetting] {
+    public static func compute(_ layers: [SettingsLayer], model: ModelTraits? = nil) -> [String: EffectiveSetting] {
         var result: [String: EffectiveSetting] = [:]
         for definition in SettingsCatalogue.all where model.map(definition.applies(to:)) ?? true {
             result[definition.key] = setting(definition, in: layers)

@@ -116,7 +116,7 @@ extension Store {
         var values = layer.values
         for (key, _) in values where SettingsCatalogue.definition(key)?.isSecret == true { values[key] = Self.maskedSecret }
         // What a phone under this layer gets, and from where (the model narrows it for a phone).
-        let effective: [String: EffectiveSetting]? = r.scope == .platform ? nil : EffectiveSettings.compute(r.chain, model: r.model)
+        let effective: [String: EffectiveSetting]? = r.scope == .platform ? nil : EffectiveSettings.compute(r.chain, model: r.model.flatMap(Catalogue.model(id:))?.traits)
         return LayerView(
             scope: r.scope, name: r.name, values: values, locked: layer.locked.sorted(),
             lockedAbove: EffectiveSettings.lockedAbove(r.scope, targetName: r.name, in: r.chain),

@@ -10,7 +10,7 @@ import Testing
     static let platform = PlatformProfile(provisioningURL: "https://portail.metacentrex.fr/sip-ps", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060")
 
     static func profile(_ model: PhoneModel, assigned: Bool = true) throws -> DeviceProfile {
-        var settings = EffectiveSettings.compute([], model: model.id).mapValues(\.value)
+        var settings = EffectiveSettings.compute([], model: model.traits).mapValues(\.value)
         settings["keys.soft.1.type"] = "directory"
         settings["keys.soft.1.label"] = "Répertoire"
         settings["keys.line.2.type"] = "blf"
@@ -35,7 +35,7 @@ import Testing
 
     @Test(arguments: Catalogue.models)
     func commonFile(_ model: PhoneModel) throws {
-        let settings = EffectiveSettings.compute([], model: model.id).mapValues(\.value)
+        let settings = EffectiveSettings.compute([], model: model.traits).mapValues(\.value)
         let file = Renderer.common(model: model, platform: Self.platform, settings: settings)
         try Self.check(file, model.commonFileName)
         #expect(!String(decoding: file.bytes, as: UTF8.self).contains("Secret"), "a common file holds no secret")
@@ -99,7 +99,8 @@ import Testing
     }
 
     @Test func theCataloguesLDAPModelsAreTheModelsWithTheTrait() {
-        #expect(Set(Catalogue.models.filter(\.ldap).map(\.id)) == SettingsCatalogue.ldapModels)
+        let ldapSetting = try! #require(SettingsCatalogue.definition("directory.ldap.server"))
+        #expect(Set(Catalogue.models.filter(\.ldap).map(\.id)) == Set((Catalogue.models(having: ldapSetting) ?? []).map(\.id)))
         #expect(Catalogue.models.filter { $0.vendor == .snom }.allSatisfy { !$0.remotePhonebook && !$0.ldap })
     }
 
@@ -110,5 +111,38 @@ import Testing
         let text = String(decoding: Renderer.device(profile).bytes, as: UTF8.self)
         #expect(!text.contains("ldap."))
         #expect(text.contains("features.remote_phonebook.enable = 0"))
+    }
+}
+
+/// What the second wave of the phone review added: the CA for snom, snom's dial plan, tones.
+@Suite struct VendorParityTests {
+    @Test func snomIsGivenThePlatformsCAInItsCommonFile() throws {
+        let model = try Catalogue.model(named: "snom-d765")
+        let pushing = PlatformProfile(provisioningURL: "https://p.example.fr/sip-ps/", sipDomain: "sip.example.fr", sipProxy: nil, pushesCA: true)
+        let text = String(decoding: Renderer.common(model: model, platform: pushing, settings: [:]).bytes, as: UTF8.self)
+        #expect(text.contains("  <certificates>\n    <certificate url=\"https://p.example.fr/sip-ps/pieuvre-ca.crt\"/>\n  </certificates>\n</settings>\n"))
+        let silent = PlatformProfile(provisioningURL: "https://p.example.fr/sip-ps/", sipDomain: "sip.example.fr", sipProxy: nil)
+        #expect(!String(decoding: Renderer.common(model: model, platform: silent, settings: [:]).bytes, as: UTF8.self).contains("certificate"))
+    }
+
+    @Test func snomDialPlanRulesAreRegexesOfTheSamePatterns() throws {
+        var profile = try GoldenFileTests.profile(try Catalogue.model(named: "snom-d725"))
+        profile.settings["features.dialPlan.2.prefix"] = "00x*(.)"
+        profile.settings["features.dialPlan.2.replace"] = "+$1"
+        let text = String(decoding: Renderer.device(profile).bytes, as: UTF8.self)
+        #expect(text.contains(#"<user_dp_str idx="1" perm="R">!^\+33(.*)$!0\1!|!^00[0-9]\*(.*)$!+\1!</user_dp_str>"#))
+        profile.settings["features.dialPlan.1.prefix"] = ""
+        profile.settings["features.dialPlan.2.prefix"] = ""
+        #expect(!String(decoding: Renderer.device(profile).bytes, as: UTF8.self).contains("user_dp_str"), "no rule, no dial plan")
+    }
+
+    @Test(arguments: [("zone", "Europe/Zurich", "Switzerland", "SWI"), ("zone", "Europe/Paris", "France", "FRA"), ("Germany", "Europe/Paris", "Germany", "GER"), ("United Kingdom", "Europe/Paris", "Great Britain", "GBR")])
+    func tonesFollowTheSettingOrTheTimeZone(_ tones: String, _ zone: String, _ yealink: String, _ snom: String) throws {
+        let settings = ["preferences.tones": tones, "preferences.timeZone": zone]
+        let platform = GoldenFileTests.platform
+        let y = String(decoding: Renderer.common(model: try Catalogue.model(named: "yealink-t46g"), platform: platform, settings: settings).bytes, as: UTF8.self)
+        let s = String(decoding: Renderer.common(model: try Catalogue.model(named: "snom-d765"), platform: platform, settings: settings).bytes, as: UTF8.self)
+        #expect(y.contains("voice.tone.country = \(yealink)\n"))
+        #expect(s.contains("<tone_scheme perm=\"\">\(snom)</tone_scheme>"))
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import PhoneCatalog
 @testable import PieuvreCore
 @testable import PieuvreServer
 @testable import PieuvreStore
@@ -73,7 +74,7 @@ import Testing
             "directory.commPortal.password": .init(value: Store.maskedSecret, source: .line, sourceName: "0970711005", lockedBy: nil),
         ]
         var all: [String: EffectiveSetting] = [:]
-        for d in SettingsCatalogue.all where d.applies(to: "yealink-cp920") {
+        for d in SettingsCatalogue.all where d.applies(to: Catalogue.model(id: "yealink-cp920")!.traits) {
             all[d.key] = effective[d.key] ?? .init(value: d.defaultValue, source: .catalogue, sourceName: "", lockedBy: nil)
         }
         return LayerView(scope: .phone, name: "80:5E:C0:02:1C:1B", values: ["keys.soft.2.type": "speed_dial", "keys.soft.2.value": "0970716831"],

@@ -103,3 +103,42 @@ def test_firmware_upload_pin_and_downloads(data_dir, tmp_path):
         assert value(fetch(f"{base}/sip-ps/001565820b99.cfg", T46G)[1], "static.firmware.url") is None
     finally:
         assert server.stop() == 0
+
+
+SNOM = "Mozilla/4.0 (compatible; snomD765-SIP 10.1.33.33 2010.12-00004-g9ba52f5 000413900859 SXM:0 UXM:0)"
+
+
+def test_snom_is_pointed_at_firmware_settings_naming_its_file(data_dir, tmp_path):
+    """snom reads `firmware_status`, a `<firmware-settings>` document naming the file (ref §4.3)."""
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"})
+    try:
+        base = server.base
+        reseller = register_cp920(base)
+        operator = login(base, "admin", "e2e-admin-pass")
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller,
+                    body={"mac": "00:04:13:90:08:59", "model": "snom-d765", "description": "D765", "sda": "0970192349"})[0] == 201
+        image = tmp_path / "snomD765-10.1.54.13-SIP-r.bin"
+        image.write_bytes(os.urandom(512 * 1024 + 7))
+        digest = hashlib.sha256(image.read_bytes()).hexdigest()
+        assert upload(base, operator, image, family="snom-d765", version="10.1.54.13", filename=image.name)[0] == 201
+        # Pinned on the phone itself, the narrowest layer.
+        status, reply = curl("PUT", f"{base}/api/v1/phones/00:04:13:90:08:59/settings", token=reseller, body={"values": {"firmware.version": "10.1.54.13"}})
+        assert status == 200, reply
+
+        status, device = fetch(f"{base}/sip-ps/snomD765-000413900859.htm", SNOM)
+        assert status == 200, device
+        settings_url = f"{base}/sip-ps/firmware-{image.name}.xml"
+        assert f'<firmware_status perm="R">{settings_url}</firmware_status>' in device
+        assert device.index("<firmware_status") < device.index("</phone-settings>"), "inside the phone settings"
+        status, document = fetch(settings_url, SNOM)
+        assert status == 200 and f"<firmware perm=\"R\">{base}/sip-ps/firmware/{image.name}</firmware>" in document, document
+        whole = tmp_path / "whole.bin"
+        subprocess.run(["curl", "-sS", "-A", SNOM, "-o", str(whole), f"{base}/sip-ps/firmware/{image.name}"], check=True)
+        assert hashlib.sha256(whole.read_bytes()).hexdigest() == digest
+
+        # On its version: not told again. A firmware never uploaded: no settings document.
+        status, device = fetch(f"{base}/sip-ps/snomD765-000413900859.htm", SNOM.replace("10.1.33.33", "10.1.54.13"))
+        assert status == 200 and "firmware_status" not in device
+        assert fetch(f"{base}/sip-ps/firmware-nothing.bin.xml", SNOM)[0] == 404
+    finally:
+        assert server.stop() == 0

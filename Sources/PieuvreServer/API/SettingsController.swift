@@ -1,4 +1,5 @@
 import Hummingbird
+import PhoneCatalog
 import PieuvreCore
 import PieuvreStore
 
@@ -85,7 +86,7 @@ struct SettingsController {
             case let .secret(length): type = "secret"; max = length
             case let .choice(list): type = "choice"; options = list
             }
-            return DefinitionView(key: d.key, group: d.group, type: type, options: options, min: min, max: max, defaultValue: d.defaultValue, models: d.models?.sorted(), editRole: d.editRole)
+            return DefinitionView(key: d.key, group: d.group, type: type, options: options, min: min, max: max, defaultValue: d.defaultValue, models: Catalogue.models(having: d)?.map(\.id).sorted(), editRole: d.editRole)
         })
     }
 }

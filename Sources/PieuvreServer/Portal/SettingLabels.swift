@@ -78,6 +78,7 @@ enum SettingLabels {
         "preferences.timeFormat": ("Format de l'heure", "Time format"),
         "preferences.dateFormat": ("Format de la date", "Date format"),
         "preferences.ringtone": ("Sonnerie", "Ringtone"),
+        "preferences.tones": ("Tonalités (pays)", "Call progress tones (country)"),
         "line.1.displayName": ("Nom affiché (présentation)", "Display name (caller ID)"),
         "line.1.label": ("Libellé de la ligne à l'écran", "Line label on screen"),
         "voicemail.number": ("Numéro de la messagerie", "Voicemail number"),
@@ -99,6 +100,9 @@ enum SettingLabels {
         "transfer": ("Transfert", "Transfer"), "url": ("URL", "URL"),
         "French": ("Français", "French"), "English": ("Anglais", "English"), "German": ("Allemand", "German"),
         "Italian": ("Italien", "Italian"), "Spanish": ("Espagnol", "Spanish"),
+        "zone": ("Selon le fuseau horaire", "From the time zone"), "France": ("France", "France"), "Belgium": ("Belgique", "Belgium"),
+        "Switzerland": ("Suisse", "Switzerland"), "United Kingdom": ("Royaume-Uni", "United Kingdom"), "Germany": ("Allemagne", "Germany"),
+        "Italy": ("Italie", "Italy"), "Spain": ("Espagne", "Spain"),
         "starttls": ("StartTLS", "StartTLS"), "ldaps": ("LDAPS", "LDAPS"),
     ]
 }

@@ -116,6 +116,14 @@ public final class PhoneFiles: Sendable {
             }
             log(request, nil, .served, now: now)
             return .file(caCertificates)
+        case let .firmwareSettings(filename):
+            // Public like the firmware itself: where a snom fetches the file it was pinned to.
+            guard firmwareDirectory != nil, try await store.firmware(filename: filename) != nil else {
+                log(request, nil, .notFound, now: now)
+                return .notFound
+            }
+            log(request, nil, .served, now: now)
+            return .file(SnomRenderer.firmwareSettings(url: "\(platform.provisioningURL)firmware/\(filename)"))
         case .yealinkMACBoot, .notProvided:
             log(request, path.mac, .notFound, now: now)
             return .notFound
@@ -215,10 +223,21 @@ public final class PhoneFiles: Sendable {
 
     /// The device file with the pinned firmware's URL when the phone reports another version
     /// (or none: TFTP), so it upgrades; a phone on its version is not told to fetch it again.
-    /// Yealink only (`static.firmware.url`, ref §2.8); snom's firmware settings are not written.
+    /// Yealink: `static.firmware.url` (ref §2.8); snom: `firmware_status`, the URL of a
+    /// `<firmware-settings>` naming the file (ref §4.3), read under `update_policy` auto_update.
     private func withFirmware(_ file: RenderedFile, _ record: ProvisioningRecord, _ agent: PhoneUserAgent?) -> RenderedFile {
-        guard record.model.vendor == .yealink, let pinned = record.pinnedFirmware, let filename = pinned.filename, agent?.firmware != pinned.version else { return file }
-        return RenderedFile(bytes: file.bytes + Array("static.firmware.url = \(platform.provisioningURL)firmware/\(filename)\n".utf8), contentType: file.contentType)
+        guard let pinned = record.pinnedFirmware, let filename = pinned.filename, agent?.firmware != pinned.version else { return file }
+        switch record.model.vendor {
+        case .yealink:
+            return RenderedFile(bytes: file.bytes + Array("static.firmware.url = \(platform.provisioningURL)firmware/\(filename)\n".utf8), contentType: file.contentType)
+        case .snom:
+            // Inserted before the phone settings close (the cached file is the same for every
+            // firmware; this line depends on the one asking).
+            let closing = Array("  </phone-settings>\n".utf8)
+            guard let at = file.bytes.firstRange(of: closing)?.lowerBound else { return file }
+            let line = Array("    <firmware_status perm=\"R\">\(Markup.escape("\(platform.provisioningURL)firmware-\(filename).xml"))</firmware_status>\n".utf8)
+            return RenderedFile(bytes: Array(file.bytes[..<at]) + line + Array(file.bytes[at...]), contentType: file.contentType)
+        }
     }
 
     /// A firmware file over TFTP (read whole: TFTP sends from memory).
@@ -277,14 +296,14 @@ public final class PhoneFiles: Sendable {
         let (cached, tag) = cache.withLockedValue { ($0.common[model.id], $0.tag()) }
         if let cached { return cached }
         let layer = try await store.platformLayer()
-        let settings = EffectiveSettings.compute([layer], model: model.id).mapValues(\.value)
+        let settings = EffectiveSettings.compute([layer], model: model.traits).mapValues(\.value)
         let file = Renderer.common(model: model, platform: platform, settings: settings)
         cache.withLockedValue { $0.insertCommon(model.id, file, since: tag) }
         return file
     }
 
     func profile(_ record: ProvisioningRecord) -> DeviceProfile {
-        let settings = EffectiveSettings.compute(record.layers, model: record.model.id).mapValues(\.value)
+        let settings = EffectiveSettings.compute(record.layers, model: record.model.traits).mapValues(\.value)
         let account = record.line.map {
             SIPAccount(number: $0.sda, authName: $0.sipAuthName, password: $0.sipPassword, displayName: $0.name, label: $0.sda)
         }

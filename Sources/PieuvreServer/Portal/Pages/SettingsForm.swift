@@ -55,7 +55,7 @@ struct SettingsForm {
     /// actor may edit.
     static func build(layer: LayerView, model: String?, actor: Actor, showLocks: Bool, action: String, lang: PortalLanguage) -> SettingsForm {
         let definitions = SettingsCatalogue.all.filter { d in
-            (model.map(d.applies(to:)) ?? true) && d.editRole <= actor.role && d.editRole < .reseller
+            (model.flatMap(Catalogue.model(id:)).map { d.applies(to: $0.traits) } ?? true) && d.editRole <= actor.role && d.editRole < .reseller
         }
         var byGroup: [String: [(String?, Field)]] = [:]
         for d in definitions {
@@ -111,7 +111,7 @@ struct SettingsForm {
             checked: value == "1",
             options: options, min: min, max: max, maxLength: maxLength, source: source, lockedBy: lockedBy,
             locked: layer.locked.contains(d.key),
-            models: showModels ? (d.models.map { ids in Catalogue.models.filter { ids.contains($0.id) }.map(\.name).joined(separator: ", ") }) : nil)
+            models: showModels ? Catalogue.models(having: d).map { $0.map(\.name).joined(separator: ", ") } : nil)
     }
 
     /// What a submitted form asks the layer to hold: the layer's own values, changed where the
