@@ -103,3 +103,34 @@ extension String {
         return String(s)
     }
 }
+
+extension MACAddress {
+    /// The first MAC address written in a text such as a certificate's subject
+    /// (`CN=001565820B99`, `CN=00:15:65:82:0b:99,O=Yealink`, `serialNumber=00-04-13-…`): twelve
+    /// hex digits together, or six pairs joined by `:` or `-`, standing alone. Vendors' subject
+    /// formats are not published (reference §7 [U]), so any of these is read.
+    public static func find(in text: String) -> MACAddress? {
+        var token = ""
+        for character in text + " " {
+            if character.isASCII, character.isHexDigit || character == ":" || character == "-" {
+                token.append(character)
+                continue
+            }
+            if let mac = standalone(token) { return mac }
+            token = ""
+        }
+        return nil
+    }
+
+    private static func standalone(_ token: String) -> MACAddress? {
+        let hex = token.filter(\.isHexDigit)
+        guard hex.count == 12 else { return nil }
+        // Separators, if any, between every pair and all alike.
+        if hex.count != token.count {
+            let separators = token.filter { !$0.isHexDigit }
+            guard token.count == 17, Set(separators).count == 1,
+                  token.enumerated().allSatisfy({ $0.offset % 3 == 2 ? !$0.element.isHexDigit : $0.element.isHexDigit }) else { return nil }
+        }
+        return try? MACAddress(parsing: hex)
+    }
+}

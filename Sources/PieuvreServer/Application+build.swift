@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable {
     public var tlsPort: Int?
     public var tlsCertificate: String?
     public var tlsKey: String?
+    /// Vendors' device CAs (PEM): the HTTPS listener asks phones for their factory certificate
+    /// and binds one that is presented to the MAC it names (mutual TLS, optional per phone).
+    public var tlsClientCA: String?
     /// UDP port of the TFTP server; nil or 0 turns it off.
     public var tftpPort: Int?
     public var tftpMaxTransfers = 256
@@ -122,7 +125,7 @@ public struct PhoneSide: Sendable {
 }
 
 /// The routes of the whole HTTP application. The executable and the tests both build it here.
-public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http", metricsHere: Bool = true) -> Router<PieuvreRequestContext> {
+public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http", metricsHere: Bool = true, clientCertificates: Bool = false) -> Router<PieuvreRequestContext> {
     let router = Router(context: PieuvreRequestContext.self)
     // Requests by route and status (Hummingbird's, through the registry `serve` bootstraps).
     router.add(middleware: RouteMetricsMiddleware())
@@ -130,7 +133,7 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    PhoneFilesController(files: phones.files, transport: transport).addRoutes(to: router)
+    PhoneFilesController(files: phones.files, transport: transport, clientCertificates: clientCertificates).addRoutes(to: router)
     SignInController(kit: phones.portal).addRoutes(to: router)
     ExtranetController(kit: phones.portal).addRoutes(to: router)
     AdministratorController(kit: phones.portal).addRoutes(to: router)
@@ -197,8 +200,18 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
             certificateChain: try NIOSSLCertificate.fromPEMFile(certificate).map { .certificate($0) },
             privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         tls.minimumTLSVersion = .tlsv12
+        if let clientCA = configuration.tlsClientCA {
+            // Asked, not required: phones without a unique factory certificate send none (or
+            // the generic one, which names no MAC); one that is sent must chain to these CAs.
+            let roots: [NIOSSLCertificate]
+            do { roots = try NIOSSLCertificate.fromPEMFile(clientCA) } catch { throw PhoneCAError("--tls-client-ca \(clientCA): no PEM certificate could be read (\(error))") }
+            guard !roots.isEmpty else { throw PhoneCAError("--tls-client-ca \(clientCA): no PEM certificate in the file") }
+            tls.trustRoots = .certificates(roots)
+            tls.certificateVerification = .optionalVerification
+            tls.sendCANameList = true
+        }
         listeners.append(Application(
-            router: buildRouter(store: store, phones: phones, transport: "https", metricsHere: configuration.metricsPort == nil),
+            router: buildRouter(store: store, phones: phones, transport: "https", metricsHere: configuration.metricsPort == nil, clientCertificates: configuration.tlsClientCA != nil),
             server: try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: tlsPort), serverName: "pieuvre"),
             onServerRunning: { channel in

@@ -85,6 +85,9 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .long, help: "PEM private key for HTTPS. Env: PIEUVRE_TLS_KEY.")
     var tlsKey: String?
 
+    @Option(name: .long, help: "PEM file of the phone vendors' device CAs: HTTPS asks phones for their factory certificate (optional) and refuses a phone file to a certificate naming another MAC. Env: PIEUVRE_TLS_CLIENT_CA (default: not asked).")
+    var tlsClientCa: String?
+
     @Option(name: .long, help: "UDP port of the TFTP server for DHCP option 66; 0 turns it off. Env: PIEUVRE_TFTP_PORT (default 69).")
     var tftpPort: Int?
 
@@ -150,6 +153,8 @@ struct ServeOptions: ParsableArguments {
             tlsCertificate: certificate,
             tlsKey: key,
             tftpPort: try Environment.int(tftpPort, "PIEUVRE_TFTP_PORT", flag: "tftp-port") ?? 69)
+        configuration.tlsClientCA = Environment.value(tlsClientCa, "PIEUVRE_TLS_CLIENT_CA")
+        guard configuration.tlsClientCA == nil || certificate != nil else { throw ValidationError("--tls-client-ca needs HTTPS: --tls-cert and --tls-key") }
         configuration.tftpMaxTransfers = try Environment.int(tftpMaxTransfers, "PIEUVRE_TFTP_MAX_TRANSFERS", flag: "tftp-max-transfers") ?? 256
         configuration.tftpMaxPerSource = try Environment.int(tftpMaxPerSource, "PIEUVRE_TFTP_MAX_PER_SOURCE", flag: "tftp-max-per-source") ?? 16
         guard (0...65535).contains(configuration.tftpPort ?? 0) else { throw ValidationError("--tftp-port must be between 0 and 65535") }

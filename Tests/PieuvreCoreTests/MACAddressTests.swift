@@ -70,3 +70,21 @@ import Testing
         }
     }
 }
+
+/// The MAC of a phone's factory certificate, read from its subject for mutual TLS.
+@Suite struct CertificateMACTests {
+    @Test(arguments: [
+        ("CN=001565820B99", "00:15:65:82:0B:99"),
+        ("CN=00:15:65:82:0b:99,O=Yealink,C=CN", "00:15:65:82:0B:99"),
+        ("serialNumber=00-04-13-90-08-59, CN=snom D765", "00:04:13:90:08:59"),
+        ("O=Yealink, CN=805EC0021C1B", "80:5E:C0:02:1C:1B"),
+    ])
+    func findsTheMACInACertificateSubject(_ subject: String, _ expected: String) throws {
+        #expect(MACAddress.find(in: subject) == (try MACAddress(parsing: expected)))
+    }
+
+    @Test(arguments: ["CN=Yealink generic device", "CN=0015658", "CN=001565820B99AA", "CN=00:15:65-82:0b:99", "CN=0:15:65:82:0b:99:1", ""])
+    func findsNoMACWhereThereIsNone(_ subject: String) {
+        #expect(MACAddress.find(in: subject) == nil)
+    }
+}

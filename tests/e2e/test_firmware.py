@@ -110,7 +110,8 @@ SNOM = "Mozilla/4.0 (compatible; snomD765-SIP 10.1.33.33 2010.12-00004-g9ba52f5 
 
 def test_snom_is_pointed_at_firmware_settings_naming_its_file(data_dir, tmp_path):
     """snom reads `firmware_status`, a `<firmware-settings>` document naming the file (ref §4.3)."""
-    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"})
+    public = "https://portail.metacentrex.fr"
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass", "PIEUVRE_PUBLIC_URL": public + "/"})
     try:
         base = server.base
         reseller = register_cp920(base)
@@ -127,11 +128,10 @@ def test_snom_is_pointed_at_firmware_settings_naming_its_file(data_dir, tmp_path
 
         status, device = fetch(f"{base}/sip-ps/snomD765-000413900859.htm", SNOM)
         assert status == 200, device
-        settings_url = f"{base}/sip-ps/firmware-{image.name}.xml"
-        assert f'<firmware_status perm="R">{settings_url}</firmware_status>' in device
+        assert f'<firmware_status perm="R">{public}/sip-ps/firmware-{image.name}.xml</firmware_status>' in device
         assert device.index("<firmware_status") < device.index("</phone-settings>"), "inside the phone settings"
-        status, document = fetch(settings_url, SNOM)
-        assert status == 200 and f"<firmware perm=\"R\">{base}/sip-ps/firmware/{image.name}</firmware>" in document, document
+        status, document = fetch(f"{base}/sip-ps/firmware-{image.name}.xml", SNOM)
+        assert status == 200 and f"<firmware perm=\"R\">{public}/sip-ps/firmware/{image.name}</firmware>" in document, document
         whole = tmp_path / "whole.bin"
         subprocess.run(["curl", "-sS", "-A", SNOM, "-o", str(whole), f"{base}/sip-ps/firmware/{image.name}"], check=True)
         assert hashlib.sha256(whole.read_bytes()).hexdigest() == digest

@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import PieuvreCore
 
 /// The per-request context: Hummingbird's core storage plus who is calling.
@@ -9,11 +10,14 @@ public struct PieuvreRequestContext: RequestContext {
     /// The client's address (the peer's, or behind `--trusted-proxies` the one they forward),
     /// for the provisioning log, the scan guard and the sign-in throttle.
     var remoteIP: String
+    /// The connection, for what only it knows (the phone's TLS certificate).
+    let channel: any Channel
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         actor = nil
         remoteIP = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        channel = source.channel
     }
 
     /// JSON bodies are small; an import has its own, larger cap.

@@ -70,8 +70,11 @@ public final class PhoneFiles: Sendable {
         public let sourceIP: String
         /// `http`, `https` or `tftp`, for the log.
         public let transport: String
-        public init(fileName: String, path: String, userAgent: String?, authorization: String?, sourceIP: String, transport: String = "http") {
+        /// The MAC named by the phone's verified TLS client certificate (mutual TLS), if any.
+        public let certifiedMAC: MACAddress?
+        public init(fileName: String, path: String, userAgent: String?, authorization: String?, sourceIP: String, transport: String = "http", certifiedMAC: MACAddress? = nil) {
             self.transport = transport
+            self.certifiedMAC = certifiedMAC
             self.fileName = fileName
             self.path = path
             self.userAgent = userAgent
@@ -106,6 +109,14 @@ public final class PhoneFiles: Sendable {
             guess(request, mac: asked, now: now, record: record)
             logger.warning("MAC mismatch on a phone file", metadata: ["file": "\(request.fileName)", "userAgentMAC": "\(claimed)", "ip": "\(request.sourceIP)"])
             return .forbidden("the file asked for belongs to another phone than the one asking\n")
+        }
+        // The same with the phone's factory certificate, which cannot be typed like a User-Agent.
+        if let asked = path.mac, let certified = request.certifiedMAC, asked != certified {
+            let record = try await record(asked)
+            log(request, asked, .macMismatch, now: now, record: record)
+            guess(request, mac: asked, now: now, record: record)
+            logger.warning("Client certificate of another phone", metadata: ["file": "\(request.fileName)", "certificateMAC": "\(certified)", "ip": "\(request.sourceIP)"])
+            return .forbidden("the client certificate belongs to another phone than the file asked for\n")
         }
         switch path {
         case .trustedCertificates:

@@ -7,6 +7,9 @@ struct PhoneFilesController {
     let files: PhoneFiles
     /// `http` or `https`: the listener this router serves.
     let transport: String
+    /// `--tls-client-ca`: a phone's factory certificate, when presented, names the only MAC
+    /// whose files it may fetch.
+    var clientCertificates = false
 
     func addRoutes(to router: Router<PieuvreRequestContext>) {
         router.get("sip-ps/:file", use: fetch)
@@ -22,7 +25,8 @@ struct PhoneFilesController {
             path: request.uri.description,
             userAgent: request.headers[.userAgent],
             authorization: request.headers[.authorization],
-            sourceIP: context.remoteIP, transport: transport))
+            sourceIP: context.remoteIP, transport: transport,
+            certifiedMAC: clientCertificates ? await DeviceCertificate.mac(on: context.channel) : nil))
         return respond(answer)
     }
 
