@@ -182,7 +182,7 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
     let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
     // Stopped in the reverse order: listeners first, then background work, the journal's last
     // flush, and the database.
-    let background: [any Service] = [StorageService(storage: store.storage), phones.journal, phones.work, ChangeFeedPoller(store: store, files: phones.files, logger: logger),
+    let background: [any Service] = [StorageService(storage: store.storage), phones.journal, phones.work, ChangeFeedPoller(store: store, files: phones.files, logger: logger), CacheWarmUp(files: phones.files, logger: logger),
                                      LogRetention(store: store, days: configuration.logRetentionDays, logger: logger)]
     var listeners: [any Service] = [
         Application(

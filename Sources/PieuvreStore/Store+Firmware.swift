@@ -78,11 +78,6 @@ extension Store {
     }
 
     /// The file of a version for a model, if uploaded.
-    func firmwareFile(family: String, version: String, on sql: any SQLDatabase) async throws -> String? {
-        try await sql.select().column("filename").from("firmware").where("family", .equal, family).where("version", .equal, version).first()?
-            .decode(column: "filename", as: String.self)
-    }
-
     static func firmware(_ row: any SQLRow) throws -> FirmwareView {
         FirmwareView(id: try row.decode(column: "id", as: UUID.self), family: try row.decode(column: "family", as: String.self), version: try row.decode(column: "version", as: String.self),
                      filename: try row.decode(column: "filename", as: String.self), size: try row.decode(column: "size", as: Int64.self),

@@ -161,48 +161,123 @@ extension Store {
     static let platformOwner = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 
     public func provisioningRecord(mac: MACAddress) async throws -> ProvisioningRecord? {
+        try await provisioningRecords(where: "p.mac = \(bind: mac.hex)").first
+    }
+
+    /// Every phone's record a page at a time, in MAC order after `after` (nil: from the first):
+    /// what a node warms its cache with at start, so a fleet rebooting after a restart finds
+    /// its records in memory. Three to four queries a page, whatever its size.
+    public func provisioningRecords(after: MACAddress?, limit: Int) async throws -> [ProvisioningRecord] {
+        try await provisioningRecords(where: "p.mac > \(bind: after?.hex ?? "") ORDER BY p.mac LIMIT \(unsafeRaw: String(max(1, limit)))")
+    }
+
+    /// The records of the phones a condition selects: the phones, their customers and lines in
+    /// one query, then the departments, the settings layers of every owner involved in one
+    /// query, and the uploaded firmware when a record pins a version. A layer shared by many
+    /// phones (a customer's) is built once and shared.
+    private func provisioningRecords(where condition: SQLQueryString) async throws -> [ProvisioningRecord] {
         let db = self.db
         let sql = db as! any SQLDatabase
-        // The phone, its customer and its line in one query (this runs on every cache miss, so
-        // at every node start for the whole fleet), then its departments and the layers.
-        guard let row = try await sql.raw("""
-            SELECT p.id, p.model, p.customer_id, p.department_id, p.authenticate_until, p.window_opened_at, p.credentials_issued_at,
+        let query: SQLQueryString = """
+            SELECT p.id, p.mac, p.model, p.customer_id, p.department_id, p.authenticate_until, p.window_opened_at, p.credentials_issued_at,
                    p.device_username, p.device_password, p.web_admin_password, p.authenticated_ip,
                    c.reseller_id, c.allowed_networks,
                    l.id AS line_id, l.sda AS line_sda, l.name AS line_name, l.sip_auth_name AS line_auth, l.sip_password AS line_password, l.department_id AS line_department_id
             FROM phones p JOIN customers c ON c.id = p.customer_id LEFT JOIN lines l ON l.id = p.line_id
-            WHERE p.mac = \(bind: mac.hex)
-            """).first(),
-              let model = Catalogue.model(id: try row.decode(column: "model", as: String.self)) else { return nil }
-        let phoneID = try row.decode(column: "id", as: UUID.self)
-        let customerID = try row.decode(column: "customer_id", as: UUID.self)
-        var line: ProvisioningRecord.LineAccount?
-        if let lineID = try row.decode(column: "line_id", as: UUID?.self) {
-            line = .init(id: lineID, sda: try row.decode(column: "line_sda", as: String.self), name: try row.decode(column: "line_name", as: String.self),
-                         sipAuthName: try row.decode(column: "line_auth", as: String.self), sipPassword: try secrets.open(try row.decode(column: "line_password", as: String.self)))
+            WHERE
+            """
+        let rows = try await sql.raw(query + " " + condition).all()
+        guard !rows.isEmpty else { return [] }
+
+        struct Read {
+            let row: any SQLRow
+            let model: PhoneModel
+            let mac: MACAddress
+            let line: ProvisioningRecord.LineAccount?
+            let owners: [(LayerScope, UUID, String)]
         }
-        let departmentID = try row.decode(column: "department_id", as: UUID?.self) ?? row.decode(column: "line_department_id", as: UUID?.self)
-        var owners: [(LayerScope, UUID, String)] = [(.platform, Self.platformOwner, ""), (.reseller, try row.decode(column: "reseller_id", as: UUID.self), ""), (.customer, customerID, "")]
-        owners += try await departmentPath(departmentID, on: sql).map { (.department, $0.id, $0.name) }
-        if let line { owners.append((.line, line.id, line.sda)) }
-        owners.append((.phone, phoneID, mac.description))
-        let layers = try await self.layers(owners, on: db)
-        var pinned: PinnedFirmware?
-        // One key through the layers, not the whole catalogue (the renderer merges the rest).
-        if let definition = SettingsCatalogue.definition("firmware.version"), case let version = EffectiveSettings.setting(definition, in: layers).value, !version.isEmpty {
-            pinned = PinnedFirmware(version: version, filename: try await firmwareFile(family: model.id, version: version, on: sql))
+        var paths: [UUID: [(id: UUID, name: String)]] = [:]
+        var reads: [Read] = []
+        for row in rows {
+            guard let model = Catalogue.model(id: try row.decode(column: "model", as: String.self)),
+                  let mac = try? MACAddress(parsing: try row.decode(column: "mac", as: String.self)) else { continue }
+            var line: ProvisioningRecord.LineAccount?
+            if let lineID = try row.decode(column: "line_id", as: UUID?.self) {
+                line = .init(id: lineID, sda: try row.decode(column: "line_sda", as: String.self), name: try row.decode(column: "line_name", as: String.self),
+                             sipAuthName: try row.decode(column: "line_auth", as: String.self), sipPassword: try secrets.open(try row.decode(column: "line_password", as: String.self)))
+            }
+            let departmentID = try row.decode(column: "department_id", as: UUID?.self) ?? row.decode(column: "line_department_id", as: UUID?.self)
+            var owners: [(LayerScope, UUID, String)] = [(.platform, Self.platformOwner, ""), (.reseller, try row.decode(column: "reseller_id", as: UUID.self), ""),
+                                                        (.customer, try row.decode(column: "customer_id", as: UUID.self), "")]
+            if let departmentID {
+                if paths[departmentID] == nil { paths[departmentID] = try await departmentPath(departmentID, on: sql) }
+                owners += paths[departmentID]!.map { (.department, $0.id, $0.name) }
+            }
+            if let line { owners.append((.line, line.id, line.sda)) }
+            owners.append((.phone, try row.decode(column: "id", as: UUID.self), mac.description))
+            reads.append(Read(row: row, model: model, mac: mac, line: line, owners: owners))
         }
-        return ProvisioningRecord(
-            phoneID: phoneID, customerID: customerID, mac: mac, model: model,
-            authenticateUntil: try row.decode(column: "authenticate_until", as: Date?.self), windowOpenedAt: try row.decode(column: "window_opened_at", as: Date?.self),
-            credentialsIssuedAt: try row.decode(column: "credentials_issued_at", as: Date?.self), deviceUsername: try row.decode(column: "device_username", as: String?.self),
-            devicePassword: try row.decode(column: "device_password", as: String?.self).map(secrets.open),
-            webAdminPassword: try row.decode(column: "web_admin_password", as: String?.self).map(secrets.open) ?? "",
-            authenticatedIP: try row.decode(column: "authenticated_ip", as: String?.self),
-            allowedNetworks: Self.networks(try row.decode(column: "allowed_networks", as: String?.self)),
-            line: line,
-            layers: layers,
-            pinnedFirmware: pinned)
+        let layers = try await layerTable(Set(reads.flatMap { $0.owners.map(\.1) }), on: db)
+        var firmware: [String: String]?
+        var records: [ProvisioningRecord] = []
+        records.reserveCapacity(reads.count)
+        for read in reads {
+            let row = read.row
+            let chain = read.owners.map { scope, owner, name in
+                let layer = layers[Owner(scope: scope, id: owner)]
+                // The values' storage is shared by every phone of the owner (copy on write).
+                return SettingsLayer(scope: scope, name: name, values: layer?.values ?? [:], locked: layer?.locked ?? [])
+            }
+            var pinned: PinnedFirmware?
+            // One key through the layers, not the whole catalogue (the renderer merges the rest).
+            if let definition = SettingsCatalogue.definition("firmware.version"), case let version = EffectiveSettings.setting(definition, in: chain).value, !version.isEmpty {
+                if firmware == nil { firmware = try await firmwareFiles(on: sql) }
+                pinned = PinnedFirmware(version: version, filename: firmware?["\(read.model.id) \(version)"])
+            }
+            records.append(ProvisioningRecord(
+                phoneID: try row.decode(column: "id", as: UUID.self), customerID: try row.decode(column: "customer_id", as: UUID.self), mac: read.mac, model: read.model,
+                authenticateUntil: try row.decode(column: "authenticate_until", as: Date?.self), windowOpenedAt: try row.decode(column: "window_opened_at", as: Date?.self),
+                credentialsIssuedAt: try row.decode(column: "credentials_issued_at", as: Date?.self), deviceUsername: try row.decode(column: "device_username", as: String?.self),
+                devicePassword: try row.decode(column: "device_password", as: String?.self).map(secrets.open),
+                webAdminPassword: try row.decode(column: "web_admin_password", as: String?.self).map(secrets.open) ?? "",
+                authenticatedIP: try row.decode(column: "authenticated_ip", as: String?.self),
+                allowedNetworks: Self.networks(try row.decode(column: "allowed_networks", as: String?.self)),
+                line: read.line,
+                layers: chain,
+                pinnedFirmware: pinned))
+        }
+        return records
+    }
+
+    struct Owner: Hashable {
+        let scope: LayerScope
+        let id: UUID
+    }
+
+    /// The settings layers of these owners, in one query (chunked under the databases' bind
+    /// limits), each built once.
+    func layerTable(_ owners: Set<UUID>, on db: any Database) async throws -> [Owner: SettingsLayer] {
+        var table: [Owner: SettingsLayer] = [:]
+        for chunk in Array(owners).chunked(into: 5_000) {
+            for row in try await SettingValue.query(on: db).filter(\.$ownerID ~~ chunk).all() {
+                guard let scope = LayerScope(rawValue: row.scope) else { continue }
+                let owner = Owner(scope: scope, id: row.ownerID)
+                var layer = table[owner] ?? SettingsLayer(scope: scope)
+                if let value = row.value { layer.values[row.key] = (try? secrets.open(value)) ?? "" }
+                if row.locked { layer.locked.insert(row.key) }
+                table[owner] = layer
+            }
+        }
+        return table
+    }
+
+    /// Uploaded firmware by "family version" (a handful of rows).
+    func firmwareFiles(on sql: any SQLDatabase) async throws -> [String: String] {
+        var files: [String: String] = [:]
+        for row in try await sql.select().columns("family", "version", "filename").from("firmware").all() {
+            files["\(try row.decode(column: "family", as: String.self)) \(try row.decode(column: "version", as: String.self))"] = try row.decode(column: "filename", as: String.self)
+        }
+        return files
     }
 
     /// A department and its parents, widest first, in one recursive query (none: no query).

@@ -51,6 +51,75 @@ import Testing
         #expect(cache.entry(Self.b) == nil)
     }
 
+    /// A first contact's commit drops the phones it issued for; the issuer puts them back with
+    /// their credentials, unless anything else was dropped meanwhile.
+    @Test func entriesComeBackAfterTheirOwnCommitOnly() {
+        var cache = ProvisioningCache<String>(maxEntries: 10)
+        let customer = UUID()
+        _ = cache.insert(Self.a, "A", customerID: customer, lineID: nil, since: cache.tag())
+        _ = cache.insert(Self.b, "B", customerID: customer, lineID: nil, since: cache.tag())
+        var snapshot = cache.snapshot([Self.a, Self.b])
+        cache.apply(.phone(Self.a))
+        cache.apply(.phone(Self.b))
+        #expect(cache.restore(snapshot, ownDrops: 2) { _, record in record + "+credentials" } == 2)
+        #expect(cache.entry(Self.a)?.record == "A+credentials" && cache.entry(Self.a)?.customerID == customer)
+        #expect(cache.entry(Self.a)?.device == nil, "the file is rendered again with them")
+        // A change that came between the snapshot and the commit (B's line here): nothing back.
+        snapshot = cache.snapshot([Self.a])
+        cache.apply(.phone(Self.b))
+        cache.apply(.phone(Self.a))
+        #expect(cache.restore(snapshot, ownDrops: 1) { _, record in record + "!" } == 0)
+        #expect(cache.entry(Self.a) == nil, "read again on its next fetch")
+        // A wider drop meanwhile: nothing back either; a phone missing from the update: not back.
+        _ = cache.insert(Self.a, "A", customerID: customer, lineID: nil, since: cache.tag())
+        snapshot = cache.snapshot([Self.a])
+        cache.apply(.customer(UUID()))
+        cache.apply(.phone(Self.a))
+        #expect(cache.restore(snapshot, ownDrops: 1) { _, record in record } == 0)
+        _ = cache.insert(Self.a, "A", customerID: customer, lineID: nil, since: cache.tag())
+        snapshot = cache.snapshot([Self.a])
+        cache.apply(.phone(Self.a))
+        #expect(cache.restore(snapshot, ownDrops: 1) { _, _ in nil } == 0)
+    }
+
+    /// The warm-up's bulk reader gives, page by page, the very records the one-phone read gives,
+    /// layers, departments, line and firmware pin included; the warm-up caches every phone.
+    @Test(arguments: TestDatabase.all)
+    func everyPhonesRecordReadInPagesIsTheRecordReadAlone(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let reseller = try await ProvisioningTests.setUp(p)
+            #expect(try await p.call(.post, "/api/v1/customers/10000/departments", token: reseller, json: #"{"name":"Bâtiment A"}"#).status == .created)
+            #expect(try await p.call(.post, "/api/v1/customers/10000/departments", token: reseller, json: #"{"name":"Est","parent":"Bâtiment A"}"#).status == .created)
+            let macs = (0..<7).map { String(format: "00:15:65:00:00:%02X", $0) }
+            for (n, mac) in macs.enumerated() {
+                let body = n % 2 == 0 ? #"{"mac":"\#(mac)","model":"yealink-t46g","sda":"0970192349"}"# : #"{"mac":"\#(mac)","model":"snom-d765","department":"Est"}"#
+                #expect(try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: body).status == .created)
+            }
+            #expect(try await p.call(.put, "/api/v1/customers/10000/departments/Est/settings", token: reseller, json: #"{"values":{"preferences.ringtone":"Ring4","firmware.version":"1.2.3"},"locked":["preferences.ringtone"]}"#).status == .ok)
+            #expect(try await p.call(.put, "/api/v1/phones/00:15:65:00:00:02/settings", token: reseller, json: #"{"values":{"preferences.language":"English"}}"#).status == .ok)
+            var paged: [ProvisioningRecord] = []
+            var after: MACAddress?
+            while true {
+                let page = try await p.store.provisioningRecords(after: after, limit: 3)
+                guard let last = page.last else { break }
+                #expect(page.count <= 3)
+                paged += page
+                after = last.mac
+            }
+            #expect(paged.map(\.mac.description) == macs.sorted(), "every phone once, in MAC order")
+            for record in paged {
+                let alone = try #require(try await p.store.provisioningRecord(mac: record.mac))
+                #expect(record.layers == alone.layers && record.line?.sda == alone.line?.sda && record.pinnedFirmware == alone.pinnedFirmware, "\(record.mac)")
+                #expect(record.phoneID == alone.phoneID && record.model.id == alone.model.id && record.webAdminPassword == alone.webAdminPassword)
+            }
+            #expect(paged.filter { $0.model.id == "snom-d765" }.allSatisfy { $0.layers.map(\.name).contains("Est") && $0.pinnedFirmware?.version == "1.2.3" })
+            let files = p.phones.files
+            files.apply([.everything])
+            #expect(try await files.warmUp(pageSize: 2) == 7)
+            #expect(try macs.allSatisfy { files.isCached(try MACAddress(parsing: $0)) })
+        }
+    }
+
     @Test func feedRowsReadBackAsTheyWereWritten() {
         for change in [CacheChange.everything, .customer(UUID()), .line(UUID()), .phone(Self.a)] {
             let (kind, key) = change.stored
@@ -91,6 +160,10 @@ import Testing
             // A's first fetch on node A issues its credentials: A is dropped, B stays, on both nodes.
             let first = try #require(try await fetch(p.phones.files, "805ec0021c1b.cfg"))
             #expect(p.phones.files.isCached(Self.b), "a phone's first fetch drops that phone only")
+            // On node A itself the phone is put back with the credentials it was just given.
+            #expect(p.phones.files.isCached(Self.a), "no second read for the node that issued")
+            let cachedA = try #require(try await p.phones.files.record(Self.a))
+            #expect(cachedA.devicePassword == ProvisioningTests.value(first, "static.auto_provision.server.password") && cachedA.credentialsIssuedAt != nil)
             try await Task.sleep(for: .milliseconds(700))
             #expect(!filesB.isCached(Self.a) && filesB.isCached(Self.b), "the other node drops that phone only")
             // On node B the phone gets the same credentials (and does not draw new ones).

@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import PieuvreCore
 import PieuvreStore
 
 /// Gathers the first contacts that arrive together into one transaction (group commit): during a
@@ -11,13 +12,23 @@ final class CredentialIssuer: Sendable {
         var draining = false
     }
 
+    /// Around each batch's commit: the phones' cache entries are taken before and put back,
+    /// with their new credentials, after (the commit drops them on every node; this node knows
+    /// what changed and need not read them again).
+    struct CacheHooks: Sendable {
+        let before: @Sendable ([MACAddress]) -> ProvisioningCache<ProvisioningRecord>.Snapshot
+        let after: @Sendable (ProvisioningCache<ProvisioningRecord>.Snapshot, Int, [MACAddress: IssuedCredentials]) -> Void
+    }
+
     private let store: Store
+    private let hooks: CacheHooks?
     private let waiting = NIOLockedValueBox(Waiting())
     /// Phones in one transaction at most.
     static let batchLimit = 256
 
-    init(store: Store) {
+    init(store: Store, hooks: CacheHooks? = nil) {
         self.store = store
+        self.hooks = hooks
     }
 
     /// The credentials the phone holds after its first contact (nil: the phone is gone).
@@ -47,7 +58,14 @@ final class CredentialIssuer: Sendable {
                 // A phone asking twice in one batch (two connections at boot) is one issuance.
                 var unique: [UUID: CredentialsIssue] = [:]
                 for (request, _) in batch where unique[request.phoneID] == nil { unique[request.phoneID] = request }
-                let issued = try await store.issueDeviceCredentials(Array(unique.values))
+                let phones = Array(unique.values)
+                let snapshot = hooks?.before(phones.map(\.mac))
+                let issued = try await store.issueDeviceCredentials(phones)
+                if let hooks, let snapshot {
+                    var byMAC: [MACAddress: IssuedCredentials] = [:]
+                    for phone in phones { byMAC[phone.mac] = issued[phone.phoneID] }
+                    hooks.after(snapshot, Set(phones.map(\.mac)).count, byMAC)
+                }
                 for (request, continuation) in batch { continuation.resume(returning: issued[request.phoneID]) }
             } catch {
                 for (_, continuation) in batch { continuation.resume(throwing: error) }

@@ -47,6 +47,34 @@ struct ProvisioningCache<Record: Sendable>: Sendable {
         return true
     }
 
+    /// Some phones' entries as they are, before a commit that will drop them (first contacts).
+    struct Snapshot: Sendable {
+        let entries: [MACAddress: Entry]
+        let tag: Tag
+    }
+
+    func snapshot(_ macs: some Sequence<MACAddress>) -> Snapshot {
+        var taken: [MACAddress: Entry] = [:]
+        for mac in macs { if let entry = entries[mac] { taken[mac] = entry } }
+        return Snapshot(entries: taken, tag: tag())
+    }
+
+    /// After a commit that dropped exactly `ownDrops` phones (the snapshot's, and only what
+    /// the commit changed in them: `update`), puts their entries back updated, so a rollout's
+    /// phones stay cached without a second read. Only when nothing else was dropped since the
+    /// snapshot: any other change, anywhere, and the phones are read again on their next fetch.
+    @discardableResult
+    mutating func restore(_ snapshot: Snapshot, ownDrops: Int, update: (MACAddress, Record) -> Record?) -> Int {
+        guard snapshot.tag.epoch == epoch, drops == snapshot.tag.drops + ownDrops else { return 0 }
+        var restored = 0
+        for (mac, entry) in snapshot.entries where entries[mac] == nil {
+            guard let record = entry.record, let updated = update(mac, record) else { continue }
+            entries[mac] = Entry(record: updated, device: nil, customerID: entry.customerID, lineID: entry.lineID)
+            restored += 1
+        }
+        return restored
+    }
+
     mutating func setDevice(_ mac: MACAddress, _ file: RenderedFile) {
         entries[mac]?.device = file
     }

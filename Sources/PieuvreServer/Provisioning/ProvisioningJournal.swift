@@ -187,3 +187,23 @@ struct ChangeFeedPoller: Service {
         }
     }
 }
+
+/// Warms this node's cache with every phone's record once it has started (see
+/// `PhoneFiles.warmUp`), then waits for the shutdown like the other background services.
+struct CacheWarmUp: Service {
+    let files: PhoneFiles
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            let started = ContinuousClock.now
+            do {
+                let count = try await files.warmUp()
+                logger.notice("phone cache warmed", metadata: ["phones": "\(count)", "seconds": "\(Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000)"])
+            } catch {
+                logger.warning("could not warm the phone cache; phones are read on their first fetch", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            }
+        }
+        try? await gracefulShutdown()
+    }
+}
