@@ -167,8 +167,24 @@ extension Store {
     /// Every phone's record a page at a time, in MAC order after `after` (nil: from the first):
     /// what a node warms its cache with at start, so a fleet rebooting after a restart finds
     /// its records in memory. Three to four queries a page, whatever its size.
-    public func provisioningRecords(after: MACAddress?, limit: Int) async throws -> [ProvisioningRecord] {
-        try await provisioningRecords(where: "p.mac > \(bind: after?.hex ?? "") ORDER BY p.mac LIMIT \(unsafeRaw: String(max(1, limit)))")
+    public func provisioningRecords(_ selection: RecordSelection = .all, after: MACAddress?, limit: Int) async throws -> [ProvisioningRecord] {
+        let page: SQLQueryString = "p.mac > \(bind: after?.hex ?? "") ORDER BY p.mac LIMIT \(unsafeRaw: String(max(1, limit)))"
+        switch selection {
+        case .all: return try await provisioningRecords(where: page)
+        case let .customer(id): return try await provisioningRecords(where: "p.customer_id = \(bind: id) AND " + page)
+        case let .line(id): return try await provisioningRecords(where: "p.line_id = \(bind: id) AND " + page)
+        }
+    }
+
+    /// These phones' records (a batch of phones a change dropped, read again together).
+    public func provisioningRecords(macs: [MACAddress]) async throws -> [ProvisioningRecord] {
+        guard !macs.isEmpty else { return [] }
+        var records: [ProvisioningRecord] = []
+        for chunk in macs.chunked(into: 500) {
+            let list = SQLList(chunk.map { SQLBind($0.hex) })
+            records += try await provisioningRecords(where: "p.mac IN (\(list))")
+        }
+        return records
     }
 
     /// The records of the phones a condition selects: the phones, their customers and lines in
@@ -249,6 +265,13 @@ extension Store {
         return records
     }
 
+    /// Which phones a paged read goes through.
+    public enum RecordSelection: Sendable, Hashable {
+        case all
+        case customer(UUID)
+        case line(UUID)
+    }
+
     struct Owner: Hashable {
         let scope: LayerScope
         let id: UUID
@@ -259,12 +282,16 @@ extension Store {
     func layerTable(_ owners: Set<UUID>, on db: any Database) async throws -> [Owner: SettingsLayer] {
         var table: [Owner: SettingsLayer] = [:]
         for chunk in Array(owners).chunked(into: 5_000) {
-            for row in try await SettingValue.query(on: db).filter(\.$ownerID ~~ chunk).all() {
-                guard let scope = LayerScope(rawValue: row.scope) else { continue }
-                let owner = Owner(scope: scope, id: row.ownerID)
+            // Plain SQL: Fluent's model reflection cost more than the read on every cache miss.
+            let rows = try await (db as! any SQLDatabase).select().columns("scope", "owner_id", "key", "value", "locked")
+                .from(SettingValue.schema).where("owner_id", .in, SQLGroupExpression(SQLList(chunk.map { SQLBind($0) }))).all()
+            for row in rows {
+                guard let scope = LayerScope(rawValue: try row.decode(column: "scope", as: String.self)) else { continue }
+                let owner = Owner(scope: scope, id: try row.decode(column: "owner_id", as: UUID.self))
+                let key = try row.decode(column: "key", as: String.self)
                 var layer = table[owner] ?? SettingsLayer(scope: scope)
-                if let value = row.value { layer.values[row.key] = (try? secrets.open(value)) ?? "" }
-                if row.locked { layer.locked.insert(row.key) }
+                if let value = try row.decode(column: "value", as: String?.self) { layer.values[key] = (try? secrets.open(value)) ?? "" }
+                if try row.decode(column: "locked", as: Bool.self) { layer.locked.insert(key) }
                 table[owner] = layer
             }
         }
@@ -381,13 +408,15 @@ extension Store {
             for sighting in sightings {
                 // Only a newer sighting: several nodes flush their journals on their own timers, and
                 // an older one arriving last must not put the phone back at its previous address.
-                let query = Phone.query(on: db).filter(\.$id == sighting.phoneID)
-                    .group(.or) { $0.filter(\.$lastSeenAt == nil).filter(\.$lastSeenAt <= sighting.at) }
-                    .set(\.$lastSeenAt, to: sighting.at).set(\.$lastSeenIP, to: sighting.ip)
-                    .set(\.$lastUserAgent, to: sighting.userAgent)
-                if let firmware = sighting.firmware { query.set(\.$firmware, to: firmware) }
-                if let model = sighting.detectedModel { query.set(\.$detectedModel, to: model) }
-                try await query.update()
+                // Plain SQL too: a rollout sights every phone once.
+                var update = sql.update(Phone.schema).set("last_seen_at", to: SQLBind(sighting.at)).set("last_seen_ip", to: SQLBind(sighting.ip))
+                    .set("last_user_agent", to: SQLBind(sighting.userAgent))
+                if let firmware = sighting.firmware { update = update.set("firmware", to: SQLBind(firmware)) }
+                if let model = sighting.detectedModel { update = update.set("detected_model", to: SQLBind(model)) }
+                try await update.where("id", .equal, SQLBind(sighting.phoneID))
+                    .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("last_seen_at"), .is, SQLLiteral.null), .or,
+                                                                   SQLBinaryExpression(SQLColumn("last_seen_at"), .lessThanOrEqual, SQLBind(sighting.at)))))
+                    .run()
             }
         }
     }

@@ -81,6 +81,7 @@ struct TestPlatform {
                 try await body(TestPlatform(store: store, clock: clock, client: client, phones: phones))
             }
             await phones.journal.flush()
+            await phones.work.close()
         } catch {
             await storage.shutdown()
             try await cleanup()

@@ -35,6 +35,11 @@ public final class BackgroundWork: Service, Sendable {
 
     public func run() async throws {
         try? await gracefulShutdown()
+        await close()
+    }
+
+    /// Refuses new work, cancels what runs and waits for it (before the database closes).
+    public func close() async {
         let tasks = state.withLockedValue { state -> [Task<Void, Never>] in
             state.closed = true
             return Array(state.tasks.values)

@@ -19,13 +19,16 @@ public final class PhoneFiles: Sendable {
     let scanGuard: ScanGuard
     /// Tells a freshly provisioned phone its lamp (nil when SIP is off).
     let notifier: MessageWaitingNotifier?
-    private let cache = NIOLockedValueBox(ProvisioningCache<ProvisioningRecord>(maxEntries: PhoneFiles.maxEntries))
+    let cache = NIOLockedValueBox(ProvisioningCache<ProvisioningRecord>(maxEntries: PhoneFiles.maxEntries))
     private let logger: Logger
     /// Alerts are written off the request's path, tracked for a clean shutdown.
     let work: BackgroundWork?
     let metrics = PieuvreMetrics.shared
     /// First contacts, written in batches.
     private let issuer: CredentialIssuer
+
+    /// What changes dropped, read again in bulk in the background.
+    let refresh = CacheRefresh()
 
     /// A bound on cached records, so that requests for random MACs cannot grow memory forever.
     static let maxEntries = 500_000
@@ -280,19 +283,28 @@ public final class PhoneFiles: Sendable {
     /// keeps what it dropped out. Stops at four fifths of the cache's bound. Answers the count.
     @discardableResult
     func warmUp(pageSize: Int = 1_000) async throws -> Int {
+        try await load(.all, pageSize: pageSize)
+    }
+
+    /// Pages through the selected phones and caches those not cached (see `warmUp`).
+    func load(_ selection: Store.RecordSelection, pageSize: Int = 1_000) async throws -> Int {
         var after: MACAddress?
         var loaded = 0
         while !Task.isCancelled, loaded < Self.maxEntries * 4 / 5 {
             let tag = cache.withLockedValue { $0.tag() }
-            let page = try await store.provisioningRecords(after: after, limit: pageSize)
+            let page = try await store.provisioningRecords(selection, after: after, limit: pageSize)
             guard let last = page.last else { break }
-            cache.withLockedValue { cache in
-                for record in page { cache.insert(record.mac, record, customerID: record.customerID, lineID: record.line?.id, since: tag) }
-            }
+            insert(page, since: tag)
             loaded += page.count
             after = last.mac
         }
         return loaded
+    }
+
+    func insert(_ records: [ProvisioningRecord], since tag: ProvisioningCache<ProvisioningRecord>.Tag) {
+        cache.withLockedValue { cache in
+            for record in records { cache.insert(record.mac, record, customerID: record.customerID, lineID: record.line?.id, since: tag) }
+        }
     }
 
     /// Whether a phone's record is in this node's cache (for tests and diagnostics).
@@ -303,12 +315,12 @@ public final class PhoneFiles: Sendable {
 
     /// Drops what changes made stale (this node's, at once; other nodes', from the feed).
     func apply(_ changes: some Sequence<CacheChange>) {
-        let count = cache.withLockedValue { cache in
-            var count = 0
-            for change in changes { cache.apply(change); count += 1 }
-            return count
+        let changes = Array(changes)
+        cache.withLockedValue { cache in
+            for change in changes { cache.apply(change) }
         }
-        metrics.cacheDrops.increment(by: count)
+        metrics.cacheDrops.increment(by: changes.count)
+        refresh.note(changes, files: self)
     }
 
     func record(_ mac: MACAddress) async throws -> ProvisioningRecord? {
