@@ -58,8 +58,11 @@ public struct CredentialsIssue: Sendable {
     public let ip: String
     public let userAgent: String?
     public let firmware: String?
+    /// The model its User-Agent names, recorded as a sighting would.
+    public let detectedModel: String?
 
-    public init(phoneID: UUID, mac: MACAddress, ip: String, userAgent: String?, firmware: String?) {
+    public init(phoneID: UUID, mac: MACAddress, ip: String, userAgent: String?, firmware: String?, detectedModel: String? = nil) {
+        self.detectedModel = detectedModel
         self.phoneID = phoneID
         self.mac = mac
         self.ip = ip
@@ -351,7 +354,9 @@ extension Store {
             for (request, password) in zip(batch, sealed) {
                 guard let row = try await sql.raw("""
                     UPDATE phones SET device_username = mac, device_password = \(bind: password), credentials_issued_at = \(bind: now),
-                        authenticated_at = \(bind: now), authenticated_ip = \(bind: request.ip), authenticated_user_agent = \(bind: request.userAgent), firmware = \(bind: request.firmware)
+                        authenticated_at = \(bind: now), authenticated_ip = \(bind: request.ip), authenticated_user_agent = \(bind: request.userAgent), firmware = \(bind: request.firmware),
+                        last_seen_at = \(bind: now), last_seen_ip = \(bind: request.ip), last_user_agent = \(bind: request.userAgent),
+                        detected_model = COALESCE(\(bind: request.detectedModel), detected_model)
                     WHERE id = \(bind: request.phoneID)
                       AND (credentials_issued_at IS NULL OR (window_opened_at IS NOT NULL AND credentials_issued_at < window_opened_at))
                     RETURNING device_username

@@ -307,6 +307,9 @@ import Testing
             #expect(unassigned.status == .ok)
             #expect(unassigned.text.contains("account.1.enable = 0"))
             #expect(!unassigned.text.contains("sip-secret"))
+            // The first contact is a sighting, written with the credentials (no journal flush).
+            let seen = try await p.call(.get, "/api/v1/phones/00:15:65:82:0B:99", token: reseller)
+            #expect(seen.json["lastSeenIP"]?.string == "127.0.0.1" && seen.json["detectedModel"]?.string == "yealink-t46g" && seen.json["lastSeenAt"]?.string != nil, "\(seen)")
 
             // The phone said it is a CP920 while registered as a T46G: flagged.
             try await Self.fetch(p, "001565820b99.cfg", ua: "Yealink SIP-CP920 78.86.0.15 00:15:65:82:0b:99")

@@ -221,7 +221,7 @@ public final class PhoneFiles: Sendable {
                 // record read above with the credentials the phone holds now (no second read on
                 // the request's path), and its rendered file is not cached (a change may have
                 // come in between).
-                guard let issued = try await issuer.issue(CredentialsIssue(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware)) else {
+                guard let issued = try await issuer.issue(CredentialsIssue(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id)) else {
                     return .notFound
                 }
                 // The issuer put the phone's cached record back with these credentials (no
@@ -229,7 +229,9 @@ public final class PhoneFiles: Sendable {
                 record = record.with(issued)
                 // A freshly booted phone learns its lamp's state at once.
                 if let number = record.line?.sda { notifier?.numbersChanged([number]) }
-                log(request, mac, .served, now: now, record: record, agent: agent)
+                // The issuance wrote this sighting with the credentials (one write a phone in a
+                // rollout); a fetch that lost the race still records its own.
+                log(request, mac, .served, now: now, record: record, agent: agent, sighted: issued.drawnNow)
                 return .file(readable(withFirmware(Renderer.device(profile(record)), record, agent), by: record.model, agent))
             } else if presented != .valid, let first = record.authenticatedIP, first != request.sourceIP {
                 alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
@@ -385,10 +387,10 @@ public final class PhoneFiles: Sendable {
         }
     }
 
-    func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil) {
+    func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil, sighted: Bool = false) {
         metrics.phoneFile(outcome, transport: request.transport)
         journal.record(
             ProvisioningLogEntry(at: now, mac: mac, file: request.fileName, sourceIP: request.sourceIP, userAgent: request.userAgent, outcome: outcome, transport: request.transport, phoneID: record?.phoneID, customerID: record?.customerID),
-            sighting: record.map { PhoneSighting(phoneID: $0.phoneID, at: now, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id) })
+            sighting: sighted ? nil : record.map { PhoneSighting(phoneID: $0.phoneID, at: now, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id) })
     }
 }
