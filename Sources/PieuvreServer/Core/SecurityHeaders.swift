@@ -15,6 +15,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        // The connection closes after this answer when the client asked so: say it (RFC 9112
+        // §9.6), or a client that keeps connections sends its next request into the close.
+        if request.headers[.connection]?.lowercased().contains("close") == true { response.headers[.connection] = "close" }
         return response
     }
 }
