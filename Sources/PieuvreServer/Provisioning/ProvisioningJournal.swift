@@ -25,6 +25,20 @@ public final class ProvisioningJournal: Service, Sendable {
         /// Requests that concern no registered phone (a scanner's guesses, mostly): one row per
         /// source address and minute, with a count, instead of one row each.
         var unknown: [UnknownKey: Int] = [:]
+        /// A registered phone's request identical to one still waiting (same file, outcome,
+        /// address, User-Agent, transport) counts on that row instead of making another: a
+        /// phone in a loop, or a backlog under overload, grows by distinct requests, not by
+        /// requests (the log stays whole: each row says how many it stands for).
+        var repeated: [RepeatKey: Int] = [:]
+    }
+
+    struct RepeatKey: Hashable {
+        let phoneID: UUID
+        let file: String
+        let outcome: ProvisioningOutcome
+        let source: String
+        let userAgent: String?
+        let transport: String
     }
 
     struct UnknownKey: Hashable {
@@ -58,7 +72,19 @@ public final class ProvisioningJournal: Service, Sendable {
             }
             // The sighting is one per phone, so it is kept even when the row is not.
             if let sighting { pending.sightings[sighting.phoneID] = sighting }
+            var repeatKey: RepeatKey?
+            if let phoneID = entry.phoneID {
+                let key = RepeatKey(phoneID: phoneID, file: entry.file, outcome: entry.outcome, source: entry.sourceIP, userAgent: entry.userAgent, transport: entry.transport)
+                if let index = pending.repeated[key] {
+                    var latest = entry
+                    latest.count = pending.entries[index].count + 1
+                    pending.entries[index] = latest
+                    return true
+                }
+                repeatKey = key
+            }
             guard pending.entries.count < capacity else { return false }
+            if let repeatKey { pending.repeated[repeatKey] = pending.entries.count }
             pending.entries.append(entry)
             return true
         }
@@ -117,6 +143,7 @@ public final class ProvisioningJournal: Service, Sendable {
             let room = max(0, capacity - pending.entries.count)
             let kept = entries.prefix(room)
             pending.unknown = pending.unknown.mapValues { $0 + kept.count }
+            pending.repeated = pending.repeated.mapValues { $0 + kept.count }
             pending.entries.insert(contentsOf: kept, at: 0)
             for sighting in sightings where pending.sightings[sighting.phoneID] == nil { pending.sightings[sighting.phoneID] = sighting }
             return entries.count - kept.count
