@@ -268,6 +268,11 @@ extension Store {
         return records
     }
 
+    /// The order in which transactions that update several phones take their rows' locks.
+    static func lockOrder(_ a: UUID, _ b: UUID) -> Bool {
+        withUnsafeBytes(of: a.uuid) { x in withUnsafeBytes(of: b.uuid) { y in x.lexicographicallyPrecedes(y) } }
+    }
+
     /// Which phones a paged read goes through.
     public enum RecordSelection: Sendable, Hashable {
         case all
@@ -348,10 +353,14 @@ extension Store {
         let secrets = self.secrets
         let sealed = batch.map { _ in secrets.seal(Secrets.password(length: 24)) }
         // Only these phones' cached records are stale, on every node: a rollout flushes nothing else.
+        // Rows are locked in one order everywhere (by id: here and in the journal's sightings),
+        // so two transactions updating the same phones cannot wait on each other (PostgreSQL
+        // answered a two-node storm with "deadlock detected" before).
+        let ordered = zip(batch, sealed).sorted { Self.lockOrder($0.0.phoneID, $1.0.phoneID) }
         return try await transaction(changes: Set(batch.map { .phone($0.mac) })) { db in
             let sql = db as! any SQLDatabase
             var result: [UUID: IssuedCredentials] = [:]
-            for (request, password) in zip(batch, sealed) {
+            for (request, password) in ordered {
                 guard let row = try await sql.raw("""
                     UPDATE phones SET device_username = mac, device_password = \(bind: password), credentials_issued_at = \(bind: now),
                         authenticated_at = \(bind: now), authenticated_ip = \(bind: request.ip), authenticated_user_agent = \(bind: request.userAgent), firmware = \(bind: request.firmware),
@@ -410,7 +419,7 @@ extension Store {
                 }
                 try await insert.run()
             }
-            for sighting in sightings {
+            for sighting in sightings.sorted(by: { Self.lockOrder($0.phoneID, $1.phoneID) }) {
                 // Only a newer sighting: several nodes flush their journals on their own timers, and
                 // an older one arriving last must not put the phone back at its previous address.
                 // Plain SQL too: a rollout sights every phone once.

@@ -60,7 +60,15 @@ final class CredentialIssuer: Sendable {
                 for (request, _) in batch where unique[request.phoneID] == nil { unique[request.phoneID] = request }
                 let phones = Array(unique.values)
                 let snapshot = hooks?.before(phones.map(\.mac))
-                let issued = try await store.issueDeviceCredentials(phones)
+                let issued: [UUID: IssuedCredentials]
+                do {
+                    issued = try await store.issueDeviceCredentials(phones)
+                } catch {
+                    // Once more: an aborted transaction changed nothing (a conflict with another
+                    // node's, a connection lost), and the phones are waiting.
+                    try await Task.sleep(for: .milliseconds(20))
+                    issued = try await store.issueDeviceCredentials(phones)
+                }
                 if let hooks, let snapshot {
                     var byMAC: [MACAddress: IssuedCredentials] = [:]
                     for phone in phones { byMAC[phone.mac] = issued[phone.phoneID] }

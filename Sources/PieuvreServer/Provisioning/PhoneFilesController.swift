@@ -20,14 +20,23 @@ struct PhoneFilesController {
     static var notFound: Response { text(.notFound, "not found\n") }
 
     @Sendable func fetch(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
-        let answer = try await files.answer(PhoneFiles.Request(
+        let phoneRequest = PhoneFiles.Request(
             fileName: context.parameters.optionalText("file") ?? "",
             path: request.uri.description,
             userAgent: request.headers[.userAgent],
             authorization: request.headers[.authorization],
             sourceIP: context.remoteIP, transport: transport,
-            certifiedMAC: clientCertificates ? await DeviceCertificate.mac(on: context.channel) : nil))
-        return respond(answer)
+            certifiedMAC: clientCertificates ? await DeviceCertificate.mac(on: context.channel) : nil)
+        do {
+            return respond(try await files.answer(phoneRequest))
+        } catch {
+            // The database failed this once (a pool timeout, a conflict): the phone is told to
+            // come back, as phones do on a 503, never a 500 with nothing to go on.
+            context.logger.error("a phone file could not be answered", metadata: ["file": "\(phoneRequest.fileName)", "error": "\(String(reflecting: type(of: error)))"])
+            var response = Self.text(.serviceUnavailable, "the server cannot answer just now: try again shortly\n")
+            response.headers[.retryAfter] = "10"
+            return response
+        }
     }
 
     func respond(_ answer: PhoneFiles.Answer) -> Response {
