@@ -4,6 +4,7 @@ import HTTPTypes
 import PhoneCatalog
 import PieuvreCore
 @testable import PieuvreServer
+@testable import PieuvreStore
 import Testing
 
 /// The phone-facing side through real HTTP, with the User-Agents real phones send.
@@ -92,6 +93,21 @@ import Testing
             guard case let .file(file) = tftp else { Issue.record("TFTP: \(tftp)"); return }
             let text = String(decoding: file.bytes, as: UTF8.self)
             #expect(Self.value(text, "static.auto_provision.server.password") == password && Self.value(text, "auto_provision.server.password") == password)
+        }
+    }
+
+    /// A database that fails a phone's lookup (here: its table gone) gives the phone a 503 with
+    /// Retry-After, which phones retry, never a 500; the server keeps answering.
+    @Test(arguments: TestDatabase.all)
+    func aFailingDatabaseIsAServiceUnavailableNeverA500(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            _ = try await Self.setUp(p)
+            try await p.store.storage.sql.raw("ALTER TABLE phones RENAME TO phones_away").run()
+            let reply = try await Self.fetch(p, "001565abcdef.cfg", ua: "Yealink SIP-T46G 28.86.0.15 00:15:65:ab:cd:ef")
+            #expect(reply.status == .serviceUnavailable, "\(reply)")
+            #expect(reply.headers[.retryAfter] == "10" && reply.text.contains("try again"))
+            try await p.store.storage.sql.raw("ALTER TABLE phones_away RENAME TO phones").run()
+            #expect(try await Self.fetch(p, "y000000000028.cfg", ua: nil).status == .ok)
         }
     }
 
