@@ -45,7 +45,7 @@ public struct PhoneModel: Sendable, Hashable, Codable {
 
     /// What the settings catalogue reads to say which settings the model has.
     public var traits: ModelTraits {
-        ModelTraits(id: id, vendor: vendor.rawValue, softKeys: softKeys, lineKeys: lineKeys, ldap: ldap)
+        ModelTraits(vendor: vendor.rawValue, softKeys: softKeys, lineKeys: lineKeys, ldap: ldap)
     }
 
     public var displayName: String { "\(vendor.displayName) \(name)" }

@@ -30,7 +30,6 @@ extension Catalogue {
     /// The Yealink model whose common file this is (`y000000000028.cfg`: the T46G).
     public static func model(yealinkCommonFile name: String) -> PhoneModel? { byYealinkCommonFile[name.lowercased()] }
 
-
     /// The model a User-Agent names: `T46G`, `CP920` (Yealink) or `725`, `D765` (snom).
     public static func model(vendor: Vendor, token: String) -> PhoneModel? {
         let t = token.uppercased()

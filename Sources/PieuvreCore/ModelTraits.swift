@@ -2,7 +2,6 @@
 /// setting. The phone catalogue fills it from its one entry per model (`PhoneModel.traits`), so
 /// a model added there gets its settings here with no list of ids to keep in step.
 public struct ModelTraits: Sendable, Hashable {
-    public var id: String
     /// The vendor's lower-case name: "yealink", "snom".
     public var vendor: String
     /// Programmable soft keys of the idle screen (0: none the platform sets).
@@ -12,8 +11,7 @@ public struct ModelTraits: Sendable, Hashable {
     /// Reads an LDAP directory from its files.
     public var ldap: Bool
 
-    public init(id: String, vendor: String, softKeys: Int, lineKeys: Int, ldap: Bool) {
-        self.id = id
+    public init(vendor: String, softKeys: Int, lineKeys: Int, ldap: Bool) {
         self.vendor = vendor
         self.softKeys = softKeys
         self.lineKeys = lineKeys

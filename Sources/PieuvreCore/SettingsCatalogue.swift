@@ -77,7 +77,6 @@ public enum SettingsCatalogue {
     /// The most line keys a model may have: the catalogue defines `keys.line.1` to this.
     public static let maxLineKeys = 30
     static let yealink = ModelScope.vendor("yealink")
-    static let ldapModels = ModelScope.ldap
 
     /// What a programmable or line key can do, in neutral terms; each renderer maps them.
     public static let keyTypes = ["none", "line", "speed_dial", "blf", "dnd", "forward", "voicemail", "directory", "history", "pickup", "park", "conference", "transfer", "url"]
@@ -130,7 +129,7 @@ public enum SettingsCatalogue {
         s.append(.init("directory.commPortal.password", group: "Features - CommPortal Phone Applications", .secret(maxLength: 64), default: "", models: yealink, editRole: .user))
         // LDAP directory of the CP860 and CP920 (the seed's §3.1.1: the user configures an LDAP
         // account in their portal; an administrator may fill or lock it above).
-        let ldap = ldapModels
+        let ldap = ModelScope.ldap
         s.append(.init("directory.ldap.enabled", group: "Features - LDAP", .bool, default: "0", models: ldap, editRole: .user))
         s.append(.init("directory.ldap.server", group: "Features - LDAP", .text(maxLength: 128), default: "", models: ldap, editRole: .user))
         s.append(.init("directory.ldap.port", group: "Features - LDAP", .integer(1...65535), default: "389", models: ldap, editRole: .user))

@@ -77,7 +77,6 @@ extension Store {
         return view
     }
 
-    /// The file of a version for a model, if uploaded.
     static func firmware(_ row: any SQLRow) throws -> FirmwareView {
         FirmwareView(id: try row.decode(column: "id", as: UUID.self), family: try row.decode(column: "family", as: String.self), version: try row.decode(column: "version", as: String.self),
                      filename: try row.decode(column: "filename", as: String.self), size: try row.decode(column: "size", as: Int64.self),

@@ -210,6 +210,8 @@ extension Store {
 
         struct Read {
             let row: any SQLRow
+            let phoneID: UUID
+            let customerID: UUID
             let model: PhoneModel
             let mac: MACAddress
             let line: ProvisioningRecord.LineAccount?
@@ -225,16 +227,17 @@ extension Store {
                 line = .init(id: lineID, sda: try row.decode(column: "line_sda", as: String.self), name: try row.decode(column: "line_name", as: String.self),
                              sipAuthName: try row.decode(column: "line_auth", as: String.self), sipPassword: try secrets.open(try row.decode(column: "line_password", as: String.self)))
             }
+            let phoneID = try row.decode(column: "id", as: UUID.self), customerID = try row.decode(column: "customer_id", as: UUID.self)
             let departmentID = try row.decode(column: "department_id", as: UUID?.self) ?? row.decode(column: "line_department_id", as: UUID?.self)
             var owners: [(LayerScope, UUID, String)] = [(.platform, Self.platformOwner, ""), (.reseller, try row.decode(column: "reseller_id", as: UUID.self), ""),
-                                                        (.customer, try row.decode(column: "customer_id", as: UUID.self), "")]
+                                                        (.customer, customerID, "")]
             if let departmentID {
                 if paths[departmentID] == nil { paths[departmentID] = try await departmentPath(departmentID, on: sql) }
                 owners += paths[departmentID]!.map { (.department, $0.id, $0.name) }
             }
             if let line { owners.append((.line, line.id, line.sda)) }
-            owners.append((.phone, try row.decode(column: "id", as: UUID.self), mac.description))
-            reads.append(Read(row: row, model: model, mac: mac, line: line, owners: owners))
+            owners.append((.phone, phoneID, mac.description))
+            reads.append(Read(row: row, phoneID: phoneID, customerID: customerID, model: model, mac: mac, line: line, owners: owners))
         }
         let layers = try await layerTable(Set(reads.flatMap { $0.owners.map(\.1) }), on: db)
         var firmware: [String: String]?
@@ -242,11 +245,7 @@ extension Store {
         records.reserveCapacity(reads.count)
         for read in reads {
             let row = read.row
-            let chain = read.owners.map { scope, owner, name in
-                let layer = layers[Owner(scope: scope, id: owner)]
-                // The values' storage is shared by every phone of the owner (copy on write).
-                return SettingsLayer(scope: scope, name: name, values: layer?.values ?? [:], locked: layer?.locked ?? [])
-            }
+            let chain = Self.chain(read.owners, from: layers)
             var pinned: PinnedFirmware?
             // One key through the layers, not the whole catalogue (the renderer merges the rest).
             if let definition = SettingsCatalogue.definition("firmware.version"), case let version = EffectiveSettings.setting(definition, in: chain).value, !version.isEmpty {
@@ -254,7 +253,7 @@ extension Store {
                 pinned = PinnedFirmware(version: version, filename: firmware?["\(read.model.id) \(version)"])
             }
             records.append(ProvisioningRecord(
-                phoneID: try row.decode(column: "id", as: UUID.self), customerID: try row.decode(column: "customer_id", as: UUID.self), mac: read.mac, model: read.model,
+                phoneID: read.phoneID, customerID: read.customerID, mac: read.mac, model: read.model,
                 authenticateUntil: try row.decode(column: "authenticate_until", as: Date?.self), windowOpenedAt: try row.decode(column: "window_opened_at", as: Date?.self),
                 credentialsIssuedAt: try row.decode(column: "credentials_issued_at", as: Date?.self), deviceUsername: try row.decode(column: "device_username", as: String?.self),
                 devicePassword: try row.decode(column: "device_password", as: String?.self).map(secrets.open),
@@ -304,6 +303,16 @@ extension Store {
             }
         }
         return table
+    }
+
+    /// The layers of a chain of owners, widest first, from a table read by `layerTable`. A
+    /// layer's values are shared by every chain it is in (copy on write): a customer's settings
+    /// are held once for all its phones.
+    static func chain(_ owners: [(LayerScope, UUID, String)], from table: [Owner: SettingsLayer]) -> [SettingsLayer] {
+        owners.map { scope, owner, name in
+            let layer = table[Owner(scope: scope, id: owner)]
+            return SettingsLayer(scope: scope, name: name, values: layer?.values ?? [:], locked: layer?.locked ?? [])
+        }
     }
 
     /// Uploaded firmware by "family version" (a handful of rows).
@@ -428,8 +437,7 @@ extension Store {
                 if let firmware = sighting.firmware { update = update.set("firmware", to: SQLBind(firmware)) }
                 if let model = sighting.detectedModel { update = update.set("detected_model", to: SQLBind(model)) }
                 try await update.where("id", .equal, SQLBind(sighting.phoneID))
-                    .where(SQLGroupExpression(SQLBinaryExpression(SQLBinaryExpression(SQLColumn("last_seen_at"), .is, SQLLiteral.null), .or,
-                                                                   SQLBinaryExpression(SQLColumn("last_seen_at"), .lessThanOrEqual, SQLBind(sighting.at)))))
+                    .where { $0.where("last_seen_at", .is, SQLLiteral.null).orWhere("last_seen_at", .lessThanOrEqual, SQLBind(sighting.at)) }
                     .run()
             }
         }
@@ -522,14 +530,6 @@ extension Store {
     }
 
     func layers(_ owners: [(LayerScope, UUID, String)], on db: any Database) async throws -> [SettingsLayer] {
-        let rows = try await SettingValue.query(on: db).filter(\.$ownerID ~~ owners.map(\.1)).all()
-        return owners.map { scope, owner, name in
-            var layer = SettingsLayer(scope: scope, name: name)
-            for row in rows where row.ownerID == owner && row.scope == scope.rawValue {
-                if let value = row.value { layer.values[row.key] = (try? secrets.open(value)) ?? "" }
-                if row.locked { layer.locked.insert(row.key) }
-            }
-            return layer
-        }
+        Self.chain(owners, from: try await layerTable(Set(owners.map(\.1)), on: db))
     }
 }

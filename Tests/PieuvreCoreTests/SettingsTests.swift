@@ -10,7 +10,7 @@ import Testing
             SettingsLayer(scope: .department, name: "Nantes", values: ["preferences.ringtone": "Ring3"], locked: ["preferences.timeZone"]),
             SettingsLayer(scope: .line, values: ["features.dnd.enabled": "1", "preferences.ringtone": "Ring5", "preferences.timeZone": "Europe/London"]),
         ]
-        let effective = EffectiveSettings.compute(layers, model: ModelTraits(id: "yealink-t46g", vendor: "yealink", softKeys: 4, lineKeys: 27, ldap: false))
+        let effective = EffectiveSettings.compute(layers, model: ModelTraits(vendor: "yealink", softKeys: 4, lineKeys: 27, ldap: false))
         #expect(effective["preferences.language"] == EffectiveSetting(value: "French", source: .customer, sourceName: "", lockedBy: nil))
         #expect(effective["features.dnd.enabled"]?.value == "0", "the customer locked DND off")
         #expect(effective["features.dnd.enabled"]?.lockedBy == .customer)
@@ -19,7 +19,7 @@ import Testing
         #expect(effective["preferences.timeZone"] == EffectiveSetting(value: "Europe/Paris", source: .catalogue, sourceName: "", lockedBy: .department), "locked at its default")
         #expect(effective["voicemail.number"]?.value == "*97")
         #expect(effective["keys.line.28.type"] == nil, "a T46G has 27 line keys")
-        #expect(EffectiveSettings.compute(layers, model: ModelTraits(id: "yealink-t48g", vendor: "yealink", softKeys: 4, lineKeys: 29, ldap: false))["keys.line.29.type"] != nil)
+        #expect(EffectiveSettings.compute(layers, model: ModelTraits(vendor: "yealink", softKeys: 4, lineKeys: 29, ldap: false))["keys.line.29.type"] != nil)
 
         let above = EffectiveSettings.lockedAbove(.line, in: layers)
         #expect(above == ["features.dnd.enabled": .customer, "preferences.timeZone": .department])

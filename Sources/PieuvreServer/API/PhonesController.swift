@@ -25,9 +25,7 @@ struct PhonesController {
 
     @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let query = request.uri.queryParameters
-        let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"), firmwareNot: query.get("firmwareNot"))
-        return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.text("reference"), try ListQuery.read(request), filter: filter))
+        return try JSONResponse.make(try await store.phones(actor, reference: try context.parameters.text("reference"), try ListQuery.read(request), filter: try Self.filter(request)))
     }
 
     /// Every phone of a customer (with the list's filters) as a CSV in the import format
@@ -35,8 +33,7 @@ struct PhonesController {
     /// database: a customer of 100,000 phones is never held in memory.
     @Sendable func exportCSV(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        let query = request.uri.queryParameters
-        let filter = PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"), windowOpen: try ListQuery.bool(request, "windowOpen"), firmwareNot: query.get("firmwareNot"))
+        let filter = try Self.filter(request)
         let reference = try context.parameters.text("reference")
         let store = self.store
         // The first page before the answer starts: an unknown customer or a bad filter is a
@@ -59,6 +56,13 @@ struct PhonesController {
             }
             try await writer.finish(nil)
         })
+    }
+
+    /// The list's filters, the same for the page and the CSV export.
+    static func filter(_ request: Request) throws -> PhoneFilter {
+        let query = request.uri.queryParameters
+        return PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"),
+                           windowOpen: try ListQuery.bool(request, "windowOpen"), firmwareNot: query.get("firmwareNot"))
     }
 
     @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

@@ -12,23 +12,18 @@ final class CredentialIssuer: Sendable {
         var draining = false
     }
 
-    /// Around each batch's commit: the phones' cache entries are taken before and put back,
-    /// with their new credentials, after (the commit drops them on every node; this node knows
-    /// what changed and need not read them again).
-    struct CacheHooks: Sendable {
-        let before: @Sendable ([MACAddress]) -> ProvisioningCache<ProvisioningRecord>.Snapshot
-        let after: @Sendable (ProvisioningCache<ProvisioningRecord>.Snapshot, Int, [MACAddress: IssuedCredentials]) -> Void
-    }
-
     private let store: Store
-    private let hooks: CacheHooks?
+    /// This node's cache: around each batch's commit the phones' entries are taken before and
+    /// put back, with their new credentials, after (the commit drops them on every node; this
+    /// node knows what changed and need not read them again).
+    private let cache: NIOLockedValueBox<ProvisioningCache<ProvisioningRecord>>?
     private let waiting = NIOLockedValueBox(Waiting())
     /// Phones in one transaction at most.
     static let batchLimit = 256
 
-    init(store: Store, hooks: CacheHooks? = nil) {
+    init(store: Store, cache: NIOLockedValueBox<ProvisioningCache<ProvisioningRecord>>? = nil) {
         self.store = store
-        self.hooks = hooks
+        self.cache = cache
     }
 
     /// The credentials the phone holds after its first contact (nil: the phone is gone).
@@ -59,7 +54,7 @@ final class CredentialIssuer: Sendable {
                 var unique: [UUID: CredentialsIssue] = [:]
                 for (request, _) in batch where unique[request.phoneID] == nil { unique[request.phoneID] = request }
                 let phones = Array(unique.values)
-                let snapshot = hooks?.before(phones.map(\.mac))
+                let snapshot = cache?.withLockedValue { $0.snapshot(phones.map(\.mac)) }
                 let issued: [UUID: IssuedCredentials]
                 do {
                     issued = try await store.issueDeviceCredentials(phones)
@@ -69,10 +64,13 @@ final class CredentialIssuer: Sendable {
                     try await Task.sleep(for: .milliseconds(20))
                     issued = try await store.issueDeviceCredentials(phones)
                 }
-                if let hooks, let snapshot {
+                if let cache, let snapshot {
                     var byMAC: [MACAddress: IssuedCredentials] = [:]
                     for phone in phones { byMAC[phone.mac] = issued[phone.phoneID] }
-                    hooks.after(snapshot, Set(phones.map(\.mac)).count, byMAC)
+                    cache.withLockedValue { cache in
+                        // The commit dropped every phone of the batch, issued or gone.
+                        _ = cache.restore(snapshot, ownDrops: Set(phones.map(\.mac)).count) { mac, record in byMAC[mac].map(record.with) }
+                    }
                 }
                 for (request, continuation) in batch { continuation.resume(returning: issued[request.phoneID]) }
             } catch {

@@ -49,19 +49,7 @@ public final class PhoneFiles: Sendable {
         self.platform = platform
         self.journal = journal
         self.digest = DigestAuthenticator(key: digestKey)
-        let cache = self.cache
-        let before: @Sendable ([MACAddress]) -> ProvisioningCache<ProvisioningRecord>.Snapshot = { macs in
-            cache.withLockedValue { $0.snapshot(macs) }
-        }
-        let after: @Sendable (ProvisioningCache<ProvisioningRecord>.Snapshot, Int, [MACAddress: IssuedCredentials]) -> Void = { snapshot, drops, issued in
-            cache.withLockedValue { cache in
-                _ = cache.restore(snapshot, ownDrops: drops) { (mac: MACAddress, record: ProvisioningRecord) -> ProvisioningRecord? in
-                    guard let credentials = issued[mac] else { return nil }
-                    return record.with(credentials)
-                }
-            }
-        }
-        self.issuer = CredentialIssuer(store: store, hooks: .init(before: before, after: after))
+        self.issuer = CredentialIssuer(store: store, cache: cache)
         self.logger = logger
         store.committed.add { [weak self] changes in self?.apply(changes) }
     }
@@ -116,22 +104,17 @@ public final class PhoneFiles: Sendable {
             log(request, nil, .notFound, now: now)
             return .notFound
         }
-        // A phone asks for its own files: a request for MAC A from a phone saying it is MAC B is refused.
-        if let asked = path.mac, let claimed = agent?.mac, asked != claimed {
-            // In the asked phone's own log (its administrator sees who tried), and a guess.
-            let record = try await record(asked)
-            log(request, asked, .macMismatch, now: now, record: record)
-            guess(request, mac: asked, now: now, record: record)
-            logger.warning("MAC mismatch on a phone file", metadata: ["file": "\(request.fileName)", "userAgentMAC": "\(claimed)", "ip": "\(request.sourceIP)"])
-            return .forbidden("the file asked for belongs to another phone than the one asking\n")
-        }
-        // The same with the phone's factory certificate, which cannot be typed like a User-Agent.
-        if let asked = path.mac, let certified = request.certifiedMAC, asked != certified {
-            let record = try await record(asked)
-            log(request, asked, .macMismatch, now: now, record: record)
-            guess(request, mac: asked, now: now, record: record)
-            logger.warning("Client certificate of another phone", metadata: ["file": "\(request.fileName)", "certificateMAC": "\(certified)", "ip": "\(request.sourceIP)"])
-            return .forbidden("the client certificate belongs to another phone than the file asked for\n")
+        // A phone asks for its own files: a request for MAC A from a phone saying it is MAC B
+        // (by its User-Agent, or by its factory certificate, which cannot be typed) is refused.
+        if let asked = path.mac {
+            if let claimed = agent?.mac, claimed != asked {
+                return try await refuseOtherPhone(request, asked: asked, claimed: claimed, by: "userAgentMAC", now: now,
+                                                  "the file asked for belongs to another phone than the one asking\n")
+            }
+            if let certified = request.certifiedMAC, certified != asked {
+                return try await refuseOtherPhone(request, asked: asked, claimed: certified, by: "certificateMAC", now: now,
+                                                  "the client certificate belongs to another phone than the file asked for\n")
+            }
         }
         switch path {
         case .trustedCertificates:
@@ -239,6 +222,16 @@ public final class PhoneFiles: Sendable {
             log(request, mac, .served, now: now, record: record, agent: agent)
             return .file(readable(withFirmware(device(record), record, agent), by: record.model, agent))
         }
+    }
+
+    /// A request for another phone's file: in the asked phone's own log (its administrator sees
+    /// who tried), counted as a guess, and refused.
+    private func refuseOtherPhone(_ request: Request, asked: MACAddress, claimed: MACAddress, by source: String, now: Date, _ message: String) async throws -> Answer {
+        let record = try await record(asked)
+        log(request, asked, .macMismatch, now: now, record: record)
+        guess(request, mac: asked, now: now, record: record)
+        logger.warning("MAC mismatch on a phone file", metadata: ["file": "\(request.fileName)", "\(source)": "\(claimed)", "ip": "\(request.sourceIP)"])
+        return .forbidden(message)
     }
 
     /// A file as the asking phone's firmware reads it: Yealink before V81 wants its names

@@ -30,6 +30,21 @@ public final class ProvisioningJournal: Service, Sendable {
         /// phone in a loop, or a backlog under overload, grows by distinct requests, not by
         /// requests (the log stays whole: each row says how many it stands for).
         var repeated: [RepeatKey: Int] = [:]
+
+        /// Counts `entry` on the waiting row its key names (the row keeps the latest request
+        /// and counts them all), or appends it as a new row while there is room. False: dropped.
+        mutating func add<Key: Hashable>(_ entry: ProvisioningLogEntry, foldingOn key: Key, in rows: WritableKeyPath<Pending, [Key: Int]>, capacity: Int) -> Bool {
+            if let index = self[keyPath: rows][key] {
+                var latest = entry
+                latest.count = entries[index].count + 1
+                entries[index] = latest
+                return true
+            }
+            guard entries.count < capacity else { return false }
+            self[keyPath: rows][key] = entries.count
+            entries.append(entry)
+            return true
+        }
     }
 
     struct RepeatKey: Hashable {
@@ -57,36 +72,16 @@ public final class ProvisioningJournal: Service, Sendable {
     var backlog: Int { pending.withLockedValue { $0.entries.count } }
 
     func record(_ entry: ProvisioningLogEntry, sighting: PhoneSighting?) {
+        let capacity = self.capacity
         let kept = pending.withLockedValue { pending -> Bool in
-            if entry.phoneID == nil {
+            guard let phoneID = entry.phoneID else {
                 let key = UnknownKey(source: entry.sourceIP, minute: Int(entry.at.timeIntervalSince1970 / 60), outcome: entry.outcome)
-                if let index = pending.unknown[key] {
-                    // The row keeps the latest request of the minute and counts them all.
-                    var latest = entry
-                    latest.count = pending.entries[index].count + 1
-                    pending.entries[index] = latest
-                    return true
-                }
-                guard pending.entries.count < capacity else { return false }
-                pending.unknown[key] = pending.entries.count
+                return pending.add(entry, foldingOn: key, in: \.unknown, capacity: capacity)
             }
             // The sighting is one per phone, so it is kept even when the row is not.
             if let sighting { pending.sightings[sighting.phoneID] = sighting }
-            var repeatKey: RepeatKey?
-            if let phoneID = entry.phoneID {
-                let key = RepeatKey(phoneID: phoneID, file: entry.file, outcome: entry.outcome, source: entry.sourceIP, userAgent: entry.userAgent, transport: entry.transport)
-                if let index = pending.repeated[key] {
-                    var latest = entry
-                    latest.count = pending.entries[index].count + 1
-                    pending.entries[index] = latest
-                    return true
-                }
-                repeatKey = key
-            }
-            guard pending.entries.count < capacity else { return false }
-            if let repeatKey { pending.repeated[repeatKey] = pending.entries.count }
-            pending.entries.append(entry)
-            return true
+            let key = RepeatKey(phoneID: phoneID, file: entry.file, outcome: entry.outcome, source: entry.sourceIP, userAgent: entry.userAgent, transport: entry.transport)
+            return pending.add(entry, foldingOn: key, in: \.repeated, capacity: capacity)
         }
         if !kept { metrics.journalDropped.increment() }
     }

@@ -54,8 +54,9 @@ struct SettingsForm {
     /// Builds the form of `layer` for `actor`: the settings of `model` (all when nil) that the
     /// actor may edit.
     static func build(layer: LayerView, model: String?, actor: Actor, showLocks: Bool, action: String, lang: PortalLanguage) -> SettingsForm {
+        let traits = model.flatMap(Catalogue.model(id:))?.traits
         let definitions = SettingsCatalogue.all.filter { d in
-            (model.flatMap(Catalogue.model(id:)).map { d.applies(to: $0.traits) } ?? true) && d.editRole <= actor.role && d.editRole < .reseller
+            (traits.map(d.applies(to:)) ?? true) && d.editRole <= actor.role && d.editRole < .reseller
         }
         var byGroup: [String: [(String?, Field)]] = [:]
         for d in definitions {
