@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-postgres-driver", from: "2.14.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // Already in the graph through Hummingbird: the phone-file lane reads HTTP parts as
+        // Hummingbird's pipeline carries them (NIOHTTPTypes).
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         // Already in the graph through Hummingbird's TLS and testing: `pieuvre doctor` reads
         // certificates with X509 and asks the public URL with AsyncHTTPClient.
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
@@ -70,6 +73,8 @@ let package = Package(
             dependencies: [
                 "PieuvreCore", "PhoneCatalog", "PieuvreStore", "TFTPServer", "SIPCore", "MailCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -105,6 +110,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             exclude: ["Snapshots"]
         ),

@@ -69,8 +69,10 @@ public enum ProvisioningPath: Sendable, Equatable {
     }
 
     private static func hexMAC(_ text: some StringProtocol) -> MACAddress? {
-        guard text.count == 12, text.allSatisfy(\.isHexDigit) else { return nil }
-        return try? MACAddress(parsing: String(text))
+        // Twelve bytes that are twelve hex digits: anything else has fewer and is refused.
+        let text = String(text)
+        guard text.utf8.count == 12 else { return nil }
+        return try? MACAddress(parsing: text)
     }
 
     private static func mac(in name: String) -> MACAddress? { hexMAC(name.prefix(12)) }

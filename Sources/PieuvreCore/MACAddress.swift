@@ -7,6 +7,10 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     public let value: UInt64
 
     public init(parsing text: String) throws(DomainError) {
+        if let value = Self.twelveHexDigits(text.utf8) {
+            try self.init(value: value, original: text)
+            return
+        }
         let trimmed = text.trimmingWhitespace()
         var digits: [UInt8] = []
         digits.reserveCapacity(12)
@@ -28,6 +32,24 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         }
         let value = digits.reduce(UInt64(0)) { ($0 << 4) | UInt64($1) }
         try self.init(value: value, original: text)
+    }
+
+    /// Twelve hex digits and nothing else, how phones name their files and User-Agents say it:
+    /// read byte by byte, on every phone request, without the general path's characters.
+    private static func twelveHexDigits(_ bytes: String.UTF8View) -> UInt64? {
+        guard bytes.count == 12 else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes {
+            let nibble: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(nibble)
+        }
+        return value
     }
 
     public init(value: UInt64) throws(DomainError) {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import MailCore
@@ -91,6 +92,12 @@ public struct PhoneSide: Sendable {
     /// Where uploaded firmware files are kept (nil: none).
     let firmwareDirectory: String?
 
+    /// HTTP/1.1 with the phone-file lane in front of the router (one lane a connection).
+    public func http1(transport: String = "http", clientCertificates: Bool = false, logger: Logger) -> HTTPServerBuilder {
+        let setup = PhoneFileLane.Setup(files: files, transport: transport, trustedProxies: trustedProxies, clientCertificates: clientCertificates, logger: logger)
+        return .http1(configuration: .init(additionalChannelHandlers: [PhoneFileLane(setup)]))
+    }
+
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
         let journal = ProvisioningJournal(store: store, logger: logger)
         let work = BackgroundWork(logger: logger)
@@ -125,7 +132,7 @@ public struct PhoneSide: Sendable {
 }
 
 /// The routes of the whole HTTP application. The executable and the tests both build it here.
-public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http", metricsHere: Bool = true, clientCertificates: Bool = false) -> Router<PieuvreRequestContext> {
+public func buildRouter(store: Store, phones: PhoneSide, transport: String = "http", metricsHere: Bool = true) -> Router<PieuvreRequestContext> {
     let router = Router(context: PieuvreRequestContext.self)
     // Requests by route and status (Hummingbird's, through the registry `serve` bootstraps).
     router.add(middleware: RouteMetricsMiddleware())
@@ -133,7 +140,7 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
-    PhoneFilesController(files: phones.files, transport: transport, clientCertificates: clientCertificates).addRoutes(to: router)
+    PhoneFilesController(files: phones.files, transport: transport).addRoutes(to: router)
     SignInController(kit: phones.portal).addRoutes(to: router)
     ExtranetController(kit: phones.portal).addRoutes(to: router)
     AdministratorController(kit: phones.portal).addRoutes(to: router)
@@ -187,6 +194,7 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
     var listeners: [any Service] = [
         Application(
             router: buildRouter(store: store, phones: phones, metricsHere: configuration.metricsPort == nil),
+            server: phones.http1(logger: logger),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "pieuvre"),
             onServerRunning: { channel in
                 // One line a script can wait for, with the real port when 0 was asked for.
@@ -211,8 +219,8 @@ public func buildServices(configuration: ServerConfiguration, store: Store, logg
             tls.sendCANameList = true
         }
         listeners.append(Application(
-            router: buildRouter(store: store, phones: phones, transport: "https", metricsHere: configuration.metricsPort == nil, clientCertificates: configuration.tlsClientCA != nil),
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            router: buildRouter(store: store, phones: phones, transport: "https", metricsHere: configuration.metricsPort == nil),
+            server: try .tls(phones.http1(transport: "https", clientCertificates: configuration.tlsClientCA != nil, logger: logger), tlsConfiguration: tls),
             configuration: .init(address: .hostname(configuration.host, port: tlsPort), serverName: "pieuvre"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? tlsPort

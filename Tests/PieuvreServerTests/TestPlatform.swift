@@ -76,7 +76,7 @@ struct TestPlatform {
             configuration.smtp = try smtp.map { try SMTPEndpoint(parsing: $0) }
             configuration.trustedProxies = trustedProxies
             let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
-            let app = Application(router: buildRouter(store: store, phones: phones), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
+            let app = Application(router: buildRouter(store: store, phones: phones), server: phones.http1(logger: logger), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             try await app.test(.live) { client in
                 try await body(TestPlatform(store: store, clock: clock, client: client, phones: phones))
             }

@@ -85,9 +85,9 @@ struct FirmwareController {
     /// DECT handsets resume interrupted downloads.
     @Sendable func download(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let name = context.parameters.optionalText("filename") ?? ""
-        guard let directory, let view = try await store.firmware(filename: name) else { return PhoneFilesController.notFound }
+        guard let directory, let view = try await store.firmware(filename: name) else { return PhoneFileResponse.notFound.response }
         let path = (directory as NSString).appendingPathComponent(view.filename)
-        guard FileManager.default.fileExists(atPath: path) else { return PhoneFilesController.notFound }
+        guard FileManager.default.fileExists(atPath: path) else { return PhoneFileResponse.notFound.response }
         var headers = HTTPFields()
         headers[.contentType] = "application/octet-stream"
         headers[.acceptRanges] = "bytes"

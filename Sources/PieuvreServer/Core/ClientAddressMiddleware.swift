@@ -7,12 +7,14 @@ import PieuvreCore
 struct ClientAddressMiddleware: RouterMiddleware {
     typealias Context = PieuvreRequestContext
     let trusted: [CIDR]
+    static let forwarded = HTTPField.Name("Forwarded")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !trusted.isEmpty else { return try await next(request, context) }
         var context = context
-        context.remoteIP = ClientAddress.resolve(peer: context.remoteIP, forwarded: request.headers[HTTPField.Name("Forwarded")!],
-                                                 xForwardedFor: request.headers[HTTPField.Name("X-Forwarded-For")!], trusted: trusted)
+        context.remoteIP = ClientAddress.resolve(peer: context.remoteIP, forwarded: request.headers[Self.forwarded],
+                                                 xForwardedFor: request.headers[Self.xForwardedFor], trusted: trusted)
         return try await next(request, context)
     }
 }

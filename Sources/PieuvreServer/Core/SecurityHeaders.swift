@@ -5,19 +5,30 @@ import Hummingbird
 /// Security Policy that allows only the app's own script and stylesheet, and no referrer
 /// leaving the site.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var policy: String {
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-    }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.contentSecurityPolicy] = Self.policy
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
+        SecurityHeaders.add(to: &response.headers, request: request.headers)
+        return response
+    }
+}
+
+/// The headers themselves, for the router's answers and the phone-file lane's alike.
+enum SecurityHeaders {
+    static let policy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+
+    static func add(to headers: inout HTTPFields, request: HTTPFields) {
+        headers[.contentSecurityPolicy] = policy
+        headers[frameOptions] = "DENY"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[referrerPolicy] = "same-origin"
         // The connection closes after this answer when the client asked so: say it (RFC 9112
         // §9.6), or a client that keeps connections sends its next request into the close.
-        if request.headers[.connection]?.lowercased().contains("close") == true { response.headers[.connection] = "close" }
-        return response
+        if closes(request) { headers[.connection] = "close" }
+    }
+
+    static func closes(_ request: HTTPFields) -> Bool {
+        request[.connection]?.lowercased().contains("close") == true
     }
 }

@@ -8,12 +8,10 @@ import X509
 enum DeviceCertificate {
     /// The MAC in the verified client certificate's subject or alternative names; nil without a
     /// certificate, on plain HTTP, or for a certificate naming no MAC (Yealink's generic one,
-    /// which proves no identity: reference §7).
-    static func mac(on channel: any Channel) async -> MACAddress? {
-        let der: [UInt8]? = try? await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes()
-        }.get()
-        guard let der, let certificate = try? Certificate(derEncoded: der) else { return nil }
+    /// which proves no identity: reference §7). On the connection's event loop.
+    static func mac(in pipeline: ChannelPipeline.SynchronousOperations) -> MACAddress? {
+        guard let der = try? pipeline.handler(type: NIOSSLServerHandler.self).peerCertificate?.toDERBytes(),
+              let certificate = try? Certificate(derEncoded: der) else { return nil }
         var names = String(describing: certificate.subject)
         if let alternatives = try? certificate.extensions.subjectAlternativeNames {
             names += " " + alternatives.map { String(describing: $0) }.joined(separator: " ")

@@ -82,7 +82,7 @@ final class DigestAuthenticator: Sendable {
 
     /// Checks an `Authorization: Digest …` header against the expected user and password.
     func check(header: String?, method: String, path: String, username: String?, password: String?, now: Date) -> PresentedCredentials {
-        guard let header, header.lowercased().hasPrefix("digest ") else { return .none }
+        guard let header, Self.isDigest(header) else { return .none }
         let fields = Self.parse(String(header.dropFirst(7)))
         guard let user = fields["username"], let nonce = fields["nonce"], let uri = fields["uri"], let response = fields["response"]?.lowercased(),
               fields["realm"] == Self.realm, (fields["algorithm"] ?? "MD5").uppercased() == "MD5" else { return .invalid }
@@ -132,6 +132,12 @@ final class DigestAuthenticator: Sendable {
     }
 
 
+
+    /// `Digest ` in any case, read without lowercasing the whole header on every fetch.
+    static func isDigest(_ header: String) -> Bool {
+        let scheme = header.utf8.prefix(7)
+        return scheme.count == 7 && zip(scheme, "digest ".utf8).allSatisfy { $0 | 0x20 == $1 }
+    }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)

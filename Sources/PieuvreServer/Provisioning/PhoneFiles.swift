@@ -86,34 +86,58 @@ public final class PhoneFiles: Sendable {
         }
     }
 
+    /// An answer now, from memory, or the rest of the work that needs the database. Everything
+    /// already done (the log, a nonce count accepted) is not done again by `later`.
+    public enum Reply: Sendable {
+        case now(Answer)
+        case later(@Sendable () async throws -> Answer)
+
+        public func resolved() async throws -> Answer {
+            switch self {
+            case let .now(answer): answer
+            case let .later(rest): try await rest()
+            }
+        }
+    }
+
     public func answer(_ request: Request) async throws -> Answer {
+        try await reply(request).resolved()
+    }
+
+    /// What `answer` gives, without suspending when memory holds what the request needs (a
+    /// cached phone's file, the common file): the HTTP listener answers those on the
+    /// connection's own thread (`PhoneFileLane`), and waits only for the rest.
+    public func reply(_ request: Request) -> Reply {
         let now = store.clock.now
         if scanGuard.blockedUntil(request.sourceIP, now: now) != nil {
             // A registered phone's refusals stay in its own log; the rest is folded per source.
-            let mac = ProvisioningPath(fileName: request.fileName)?.mac
-            var known: ProvisioningRecord?
-            if let mac { known = try await record(mac) }
-            log(request, mac, .throttled, now: now, record: known)
-            return .throttled
+            guard let mac = ProvisioningPath(fileName: request.fileName)?.mac else {
+                log(request, nil, .throttled, now: now)
+                return .now(.throttled)
+            }
+            return withRecord(mac) { known in
+                self.log(request, mac, .throttled, now: now, record: known)
+                return .now(.throttled)
+            }
         }
-        let agent = request.userAgent.flatMap(PhoneUserAgent.init)
+        let agent = request.userAgent.flatMap(PhoneUserAgent.parsed)
         if request.transport == "tftp", request.fileName.hasPrefix("firmware/") {
-            return try await firmware(String(request.fileName.dropFirst("firmware/".count)), request, now: now)
+            return .later { try await self.firmware(String(request.fileName.dropFirst("firmware/".count)), request, now: now) }
         }
         guard let path = ProvisioningPath(fileName: request.fileName) else {
             log(request, nil, .notFound, now: now)
-            return .notFound
+            return .now(.notFound)
         }
         // A phone asks for its own files: a request for MAC A from a phone saying it is MAC B
         // (by its User-Agent, or by its factory certificate, which cannot be typed) is refused.
         if let asked = path.mac {
             if let claimed = agent?.mac, claimed != asked {
-                return try await refuseOtherPhone(request, asked: asked, claimed: claimed, by: "userAgentMAC", now: now,
-                                                  "the file asked for belongs to another phone than the one asking\n")
+                return refuseOtherPhone(request, asked: asked, claimed: claimed, by: "userAgentMAC", now: now,
+                                        "the file asked for belongs to another phone than the one asking\n")
             }
             if let certified = request.certifiedMAC, certified != asked {
-                return try await refuseOtherPhone(request, asked: asked, claimed: certified, by: "certificateMAC", now: now,
-                                                  "the client certificate belongs to another phone than the file asked for\n")
+                return refuseOtherPhone(request, asked: asked, claimed: certified, by: "certificateMAC", now: now,
+                                        "the client certificate belongs to another phone than the file asked for\n")
             }
         }
         switch path {
@@ -121,37 +145,52 @@ public final class PhoneFiles: Sendable {
             // Public: certificates, no secret; any phone may fetch them before it trusts us.
             guard let caCertificates else {
                 log(request, nil, .notFound, now: now)
-                return .notFound
+                return .now(.notFound)
             }
             log(request, nil, .served, now: now)
-            return .file(caCertificates)
+            return .now(.file(caCertificates))
         case let .firmwareSettings(filename):
             // Public like the firmware itself: where a snom fetches the file it was pinned to.
-            guard firmwareDirectory != nil, try await store.firmware(filename: filename) != nil else {
-                log(request, nil, .notFound, now: now)
-                return .notFound
+            return .later {
+                guard self.firmwareDirectory != nil, try await self.store.firmware(filename: filename) != nil else {
+                    self.log(request, nil, .notFound, now: now)
+                    return .notFound
+                }
+                self.log(request, nil, .served, now: now)
+                return .file(SnomRenderer.firmwareSettings(url: "\(self.platform.provisioningURL)firmware/\(filename)"))
             }
-            log(request, nil, .served, now: now)
-            return .file(SnomRenderer.firmwareSettings(url: "\(platform.provisioningURL)firmware/\(filename)"))
         case .yealinkMACBoot, .notProvided:
             log(request, path.mac, .notFound, now: now)
-            return .notFound
+            return .now(.notFound)
         case let .common(model):
             log(request, nil, .served, now: now)
-            return .file(readable(try await commonFile(model), by: model, agent))
+            if let cached = cache.withLockedValue({ $0.common[model.id] }) { return .now(.file(readable(cached, by: model, agent))) }
+            return .later { .file(self.readable(try await self.commonFile(model), by: model, agent)) }
         case .yealinkBoot:
             // The boot file is rendered for the asking phone from its User-Agent alone, whether
             // or not its MAC is registered (it tells nothing a scanner could use); without a
             // usable User-Agent the phone falls back to the common file and then its MAC file.
             guard let mac = agent?.mac, let model = agent?.model, model.vendor == .yealink else {
                 log(request, agent?.mac, .notFound, now: now)
-                return .notFound
+                return .now(.notFound)
             }
-            log(request, mac, .served, now: now, record: try await record(mac))
-            return .file(YealinkRenderer.boot(model: model, mac: mac))
+            return withRecord(mac) { record in
+                self.log(request, mac, .served, now: now, record: record)
+                return .now(.file(YealinkRenderer.boot(model: model, mac: mac)))
+            }
         case let .device(mac):
-            return try await deviceFile(mac, request, agent, now: now)
+            return withRecord(mac) { record in self.deviceFile(mac, record, request, agent, now: now) }
         }
+    }
+
+    /// Goes on with a phone's record: at once when it is cached (or cached as no phone), after
+    /// the database's answer otherwise.
+    private func withRecord(_ mac: MACAddress, _ then: @escaping @Sendable (ProvisioningRecord?) -> Reply) -> Reply {
+        if let entry = cache.withLockedValue({ $0.entry(mac) }) {
+            metrics.cacheHits.increment()
+            return then(entry.record)
+        }
+        return .later { try await then(try await self.record(mac)).resolved() }
     }
 
     /// One guess of a source (an unknown MAC, a mismatch, wrong credentials); the guess that
@@ -172,12 +211,12 @@ public final class PhoneFiles: Sendable {
         if let work { work.spawn(write) } else { Task { await write() } }
     }
 
-    private func deviceFile(_ mac: MACAddress, _ request: Request, _ agent: PhoneUserAgent?, now: Date) async throws -> Answer {
-        guard var record = try await record(mac) else {
+    private func deviceFile(_ mac: MACAddress, _ record: ProvisioningRecord?, _ request: Request, _ agent: PhoneUserAgent?, now: Date) -> Reply {
+        guard let record else {
             // Exactly what a registered phone whose window is closed gets: a scanner learns nothing.
             log(request, mac, .notFound, now: now)
             guess(request, mac: mac, now: now)
-            return .challenge(digest.challenge(now: now, stale: false))
+            return .now(.challenge(digest.challenge(now: now, stale: false)))
         }
         let presented = digest.check(header: request.authorization, method: "GET", path: request.path, username: record.deviceUsername, password: record.devicePassword, now: now)
         if presented == .invalid { guess(request, mac: mac, now: now, record: record) }
@@ -188,13 +227,13 @@ public final class PhoneFiles: Sendable {
         switch ProvisioningPolicy.decide(now: now, authenticateUntil: until, windowOpenedAt: record.windowOpenedAt, credentialsIssuedAt: record.credentialsIssuedAt, presented: presented) {
         case let .challenge(reason, stale):
             log(request, mac, reason, now: now, record: record)
-            return .challenge(digest.challenge(now: now, stale: stale))
+            return .now(.challenge(digest.challenge(now: now, stale: stale)))
         case let .serve(issueCredentials):
             if issueCredentials {
                 if !record.allowedNetworks.isEmpty, !record.allowedNetworks.contains(where: { $0.contains(request.sourceIP) }) {
                     log(request, mac, .outsideNetworks, now: now, record: record)
                     alert(.outsideNetworks, request, mac: mac, record: record, detail: "first fetch of the window from \(request.sourceIP), outside the customer's networks; refused")
-                    return .challenge(digest.challenge(now: now, stale: false))
+                    return .now(.challenge(digest.challenge(now: now, stale: false)))
                 }
                 if let model = agent?.model, model.id != record.model.id {
                     alert(.modelMismatch, request, mac: mac, record: record, detail: "first fetch of the window by a \(model.displayName) User-Agent; registered as \(record.model.displayName)")
@@ -204,34 +243,37 @@ public final class PhoneFiles: Sendable {
                 // record read above with the credentials the phone holds now (no second read on
                 // the request's path), and its rendered file is not cached (a change may have
                 // come in between).
-                guard let issued = try await issuer.issue(CredentialsIssue(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id)) else {
-                    return .notFound
+                return .later {
+                    guard let issued = try await self.issuer.issue(CredentialsIssue(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id)) else {
+                        return .notFound
+                    }
+                    // The issuer put the phone's cached record back with these credentials (no
+                    // second read), so its next fetch is a hit and a rollout leaves the fleet cached.
+                    let record = record.with(issued)
+                    // A freshly booted phone learns its lamp's state at once.
+                    if let number = record.line?.sda { self.notifier?.numbersChanged([number]) }
+                    // The issuance wrote this sighting with the credentials (one write a phone in a
+                    // rollout); a fetch that lost the race still records its own.
+                    self.log(request, mac, .served, now: now, record: record, agent: agent, sighted: issued.drawnNow)
+                    return .file(self.readable(self.withFirmware(Renderer.device(self.profile(record)), record, agent), by: record.model, agent))
                 }
-                // The issuer put the phone's cached record back with these credentials (no
-                // second read), so its next fetch is a hit and a rollout leaves the fleet cached.
-                record = record.with(issued)
-                // A freshly booted phone learns its lamp's state at once.
-                if let number = record.line?.sda { notifier?.numbersChanged([number]) }
-                // The issuance wrote this sighting with the credentials (one write a phone in a
-                // rollout); a fetch that lost the race still records its own.
-                log(request, mac, .served, now: now, record: record, agent: agent, sighted: issued.drawnNow)
-                return .file(readable(withFirmware(Renderer.device(profile(record)), record, agent), by: record.model, agent))
             } else if presented != .valid, let first = record.authenticatedIP, first != request.sourceIP {
                 alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
             }
             log(request, mac, .served, now: now, record: record, agent: agent)
-            return .file(readable(withFirmware(device(record), record, agent), by: record.model, agent))
+            return .now(.file(readable(withFirmware(device(record), record, agent), by: record.model, agent)))
         }
     }
 
     /// A request for another phone's file: in the asked phone's own log (its administrator sees
     /// who tried), counted as a guess, and refused.
-    private func refuseOtherPhone(_ request: Request, asked: MACAddress, claimed: MACAddress, by source: String, now: Date, _ message: String) async throws -> Answer {
-        let record = try await record(asked)
-        log(request, asked, .macMismatch, now: now, record: record)
-        guess(request, mac: asked, now: now, record: record)
-        logger.warning("MAC mismatch on a phone file", metadata: ["file": "\(request.fileName)", "\(source)": "\(claimed)", "ip": "\(request.sourceIP)"])
-        return .forbidden(message)
+    private func refuseOtherPhone(_ request: Request, asked: MACAddress, claimed: MACAddress, by source: String, now: Date, _ message: String) -> Reply {
+        withRecord(asked) { record in
+            self.log(request, asked, .macMismatch, now: now, record: record)
+            self.guess(request, mac: asked, now: now, record: record)
+            self.logger.warning("MAC mismatch on a phone file", metadata: ["file": "\(request.fileName)", "\(source)": "\(claimed)", "ip": "\(request.sourceIP)"])
+            return .now(.forbidden(message))
+        }
     }
 
     /// A file as the asking phone's firmware reads it: Yealink before V81 wants its names
