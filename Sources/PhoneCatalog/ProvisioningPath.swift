@@ -25,7 +25,7 @@ public enum ProvisioningPath: Sendable, Equatable {
 
     public init?(fileName: String) {
         guard !fileName.isEmpty, fileName.utf8.count <= Self.maxNameLength,
-              fileName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else { return nil }
+              fileName.utf8.allSatisfy(Self.isNameByte) else { return nil }
         if fileName.hasPrefix("firmware-"), fileName.hasSuffix(".xml"), fileName.count > 13 {
             // The firmware's own file name, case kept: uploads are named as the vendor ships them.
             self = .firmwareSettings(String(fileName.dropFirst(9).dropLast(4)))
@@ -65,6 +65,15 @@ public enum ProvisioningPath: Sendable, Equatable {
         case .yealinkBoot, .common, .trustedCertificates, .firmwareSettings: return nil
         case let .yealinkMACBoot(mac), let .device(mac): return mac
         case let .notProvided(mac): return mac
+        }
+    }
+
+    /// ASCII letters, digits, `.`, `_` and `-`: what a phone's file is named with.
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"): true
+        default: false
         }
     }
 

@@ -18,11 +18,14 @@ enum SecurityHeaders {
     static let frameOptions = HTTPField.Name("X-Frame-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 
+    /// Made once: every answer carries them.
+    static let fields: [HTTPField] = [
+        HTTPField(name: .contentSecurityPolicy, value: policy), HTTPField(name: frameOptions, value: "DENY"),
+        HTTPField(name: .xContentTypeOptions, value: "nosniff"), HTTPField(name: referrerPolicy, value: "same-origin"),
+    ]
+
     static func add(to headers: inout HTTPFields, request: HTTPFields) {
-        headers[.contentSecurityPolicy] = policy
-        headers[frameOptions] = "DENY"
-        headers[.xContentTypeOptions] = "nosniff"
-        headers[referrerPolicy] = "same-origin"
+        for field in fields { headers[field.name] = field.value }
         // The connection closes after this answer when the client asked so: say it (RFC 9112
         // §9.6), or a client that keeps connections sends its next request into the close.
         if closes(request) { headers[.connection] = "close" }

@@ -18,6 +18,9 @@ final class DigestAuthenticator: Sendable {
     /// remembers the counts of its earlier nonces, so it must not accept them either).
     let node: String
     private let seen = NIOLockedValueBox([String: SeenCounts]())
+    /// HA1 (`MD5(user:realm:password)`) by user, with the password it was made from: the same
+    /// on every fetch of a phone until its credentials change. Bounded like the nonce counts.
+    private let ha1s = NIOLockedValueBox([String: (password: String, ha1: String)]())
 
     /// The nonce counts accepted for one nonce: the highest, and a 1,024-count window below it
     /// as a bitmap (bit i: highest - i was used), so checking a count costs the same however
@@ -90,14 +93,16 @@ final class DigestAuthenticator: Sendable {
         // The URI may come as a path or as an absolute URL; it must name this request.
         let uriPath = uri.hasPrefix("/") ? uri : (URL(string: uri).map { $0.path + ($0.query.map { "?" + $0 } ?? "") } ?? "")
         guard uriPath == path else { return .invalid }
-        let parts = nonce.split(separator: ".", maxSplits: 1).map(String.init)
-        let stampParts = parts.first?.split(separator: "-") ?? []
+        // `<time>-<random>-<node>.<signature>`, cut on bytes (this runs on every fetch).
+        guard let dot = nonce.utf8.firstIndex(of: UInt8(ascii: ".")) else { return .invalid }
+        let stampText = Substring(nonce.utf8[..<dot])
+        let stampParts = stampText.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         // A nonce this node already accepted an answer to was verified then: its signature is
         // not computed again on every fetch (only nonces that passed are remembered).
         let known = seen.withLockedValue { $0[nonce] != nil }
-        guard parts.count == 2, known || Self.constantTimeEqual(signature(parts[0]), parts[1]),
-              let stamp = stampParts.first.flatMap({ UInt64($0, radix: 16) }) else { return .invalid }
-        let ha1 = Self.md5("\(user):\(Self.realm):\(password)")
+        guard known || Self.constantTimeEqual(signature(String(stampText)), String(Substring(nonce.utf8[nonce.utf8.index(after: dot)...]))),
+              let stamp = stampParts.first.flatMap({ UInt64(String(Substring($0)), radix: 16) }) else { return .invalid }
+        let ha1 = ha1For(user: user, password: password)
         let ha2 = Self.md5("\(method):\(uri)")
         // RFC 2069 answers (no qop) carry no client nonce or count: refused, so every accepted
         // answer is bound to a count the replay check remembers.
@@ -107,8 +112,18 @@ final class DigestAuthenticator: Sendable {
         let issued = Date(timeIntervalSince1970: TimeInterval(stamp))
         guard now.timeIntervalSince(issued) <= lifetime, issued.timeIntervalSince(now) < 60 else { return .stale }
         // Another node's nonce (or one from before this node started): its counts are not here.
-        guard stampParts.count == 3, stampParts[2] == node[...] else { return .stale }
+        guard stampParts.count == 3, stampParts[2].elementsEqual(node.utf8) else { return .stale }
         return accept(nonce: nonce, count: count, expires: issued.addingTimeInterval(lifetime), now: now) ? .valid : .invalid
+    }
+
+    private func ha1For(user: String, password: String) -> String {
+        if let known = ha1s.withLockedValue({ $0[user] }), known.password == password { return known.ha1 }
+        let ha1 = Self.md5("\(user):\(Self.realm):\(password)")
+        ha1s.withLockedValue { ha1s in
+            if ha1s.count >= 100_000 { ha1s.removeAll(keepingCapacity: true) }
+            ha1s[user] = (password, ha1)
+        }
+        return ha1
     }
 
     /// Records a nonce count; false if it was used before. Without qop a nonce is single-use.

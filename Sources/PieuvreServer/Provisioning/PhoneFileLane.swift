@@ -114,12 +114,11 @@ final class PhoneFileLane: ChannelDuplexHandler, RemovableChannelHandler {
             sourceIP: client(head, context: context), transport: setup.transport, certifiedMAC: certifiedMAC(context: context))
         switch setup.files.reply(request) {
         case let .now(answer):
-            send(PhoneFileResponse(answer), request: head.headerFields, closes: closes, context: context)
+            send(PhoneFileResponse(answer), closes: closes, context: context)
         case let .later(rest):
             inProgress += 1
             let lane = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             let logger = setup.logger
-            let fields = head.headerFields
             Task {
                 let response: PhoneFileResponse
                 do {
@@ -130,19 +129,25 @@ final class PhoneFileLane: ChannelDuplexHandler, RemovableChannelHandler {
                 }
                 lane.eventLoop.execute {
                     let (lane, context) = lane.value
-                    lane.send(response, request: fields, closes: closes, context: context)
+                    lane.send(response, closes: closes, context: context)
                     lane.finished(context: context)
                 }
             }
         }
     }
 
-    private func send(_ response: PhoneFileResponse, request: HTTPFields, closes: Bool, context: ChannelHandlerContext) {
+    /// What the router's answers carry too: the security headers and the server's name.
+    private static let common = SecurityHeaders.fields + [HTTPField(name: .server, value: "pieuvre")]
+    private static let close = HTTPField(name: .connection, value: "close")
+
+    private func send(_ response: PhoneFileResponse, closes: Bool, context: ChannelHandlerContext) {
+        // Appended, not set: these names are not in the answer's own headers, and appending
+        // fields made once skips their lookup and validation on every fetch.
         var headers = response.headers
-        SecurityHeaders.add(to: &headers, request: request)
-        headers[.contentLength] = String(response.body.readableBytes)
-        headers[.date] = HTTPDate.now
-        headers[.server] = "pieuvre"
+        headers.append(contentsOf: Self.common)
+        headers.append(HTTPField(name: .contentLength, value: String(response.body.readableBytes)))
+        headers.append(HTTPField(name: .date, value: HTTPDate.now))
+        if closes { headers.append(Self.close) }
         context.write(wrapOutboundOut(.head(HTTPResponse(status: response.status, headerFields: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(response.body)), promise: nil)
         if closes {
