@@ -18,9 +18,10 @@ final class DigestAuthenticator: Sendable {
     /// remembers the counts of its earlier nonces, so it must not accept them either).
     let node: String
     private let seen = NIOLockedValueBox([String: SeenCounts]())
-    /// HA1 (`MD5(user:realm:password)`) by user, with the password it was made from: the same
-    /// on every fetch of a phone until its credentials change. Bounded like the nonce counts.
-    private let ha1s = NIOLockedValueBox([String: (password: String, ha1: String)]())
+    private let remembered = NIOLockedValueBox([String: Hashes]())
+    private struct Hashes {
+        let password: String, method: String, uri: String, ha1: String, ha2: String
+    }
 
     /// The nonce counts accepted for one nonce: the highest, and a 1,024-count window below it
     /// as a bitmap (bit i: highest - i was used), so checking a count costs the same however
@@ -87,7 +88,7 @@ final class DigestAuthenticator: Sendable {
     func check(header: String?, method: String, path: String, username: String?, password: String?, now: Date) -> PresentedCredentials {
         guard let header, Self.isDigest(header) else { return .none }
         let fields = Self.parse(String(header.dropFirst(7)))
-        guard let user = fields["username"], let nonce = fields["nonce"], let uri = fields["uri"], let response = fields["response"]?.lowercased(),
+        guard let user = fields["username"], let nonce = fields["nonce"], let uri = fields["uri"], let response = fields["response"],
               fields["realm"] == Self.realm, (fields["algorithm"] ?? "MD5").uppercased() == "MD5" else { return .invalid }
         guard let username, let password, user == username else { return .invalid }
         // The URI may come as a path or as an absolute URL; it must name this request.
@@ -102,13 +103,14 @@ final class DigestAuthenticator: Sendable {
         let known = seen.withLockedValue { $0[nonce] != nil }
         guard known || Self.constantTimeEqual(signature(String(stampText)), String(Substring(nonce.utf8[nonce.utf8.index(after: dot)...]))),
               let stamp = stampParts.first.flatMap({ UInt64(String(Substring($0)), radix: 16) }) else { return .invalid }
-        let ha1 = ha1For(user: user, password: password)
-        let ha2 = Self.md5("\(method):\(uri)")
+        let (ha1, ha2) = hashes(user: user, password: password, method: method, uri: uri)
         // RFC 2069 answers (no qop) carry no client nonce or count: refused, so every accepted
         // answer is bound to a count the replay check remembers.
         guard let qop = fields["qop"], qop == "auth", let nc = fields["nc"], let cnonce = fields["cnonce"], let count = UInt64(nc, radix: 16) else { return .invalid }
-        let expected = Self.md5("\(ha1):\(nonce):\(nc):\(cnonce):\(qop):\(ha2)")
-        guard Self.constantTimeEqual(expected, response) else { return .invalid }
+        // Compared as the digest's bytes with the answer's hex (either case): no hex string made.
+        var answer = "\(ha1):\(nonce):\(nc):\(cnonce):\(qop):\(ha2)"
+        let expected = answer.withUTF8 { Insecure.MD5.hash(data: UnsafeRawBufferPointer($0)) }
+        guard Self.matches(expected, hex: response) else { return .invalid }
         let issued = Date(timeIntervalSince1970: TimeInterval(stamp))
         guard now.timeIntervalSince(issued) <= lifetime, issued.timeIntervalSince(now) < 60 else { return .stale }
         // Another node's nonce (or one from before this node started): its counts are not here.
@@ -116,14 +118,37 @@ final class DigestAuthenticator: Sendable {
         return accept(nonce: nonce, count: count, expires: issued.addingTimeInterval(lifetime), now: now) ? .valid : .invalid
     }
 
-    private func ha1For(user: String, password: String) -> String {
-        if let known = ha1s.withLockedValue({ $0[user] }), known.password == password { return known.ha1 }
-        let ha1 = Self.md5("\(user):\(Self.realm):\(password)")
-        ha1s.withLockedValue { ha1s in
-            if ha1s.count >= 100_000 { ha1s.removeAll(keepingCapacity: true) }
-            ha1s[user] = (password, ha1)
+    /// HA1 and HA2 as a phone's last fetch made them: the same on every fetch of its file until
+    /// its credentials change, so they are remembered per user (bounded like the nonce counts).
+    private func hashes(user: String, password: String, method: String, uri: String) -> (String, String) {
+        if let known = remembered.withLockedValue({ $0[user] }), known.password == password, known.method == method, known.uri == uri {
+            return (known.ha1, known.ha2)
         }
-        return ha1
+        let ha1 = Self.md5("\(user):\(Self.realm):\(password)")
+        let ha2 = Self.md5("\(method):\(uri)")
+        remembered.withLockedValue { remembered in
+            if remembered.count >= 100_000 { remembered.removeAll(keepingCapacity: true) }
+            remembered[user] = Hashes(password: password, method: method, uri: uri, ha1: ha1, ha2: ha2)
+        }
+        return (ha1, ha2)
+    }
+
+    /// Whether 32 hex digits (either case) spell these 16 bytes, in constant time.
+    static func matches(_ digest: Insecure.MD5Digest, hex: String) -> Bool {
+        let text = hex.utf8
+        guard text.count == 32 else { return false }
+        var difference: UInt8 = 0
+        var index = text.startIndex
+        func compare(_ nibble: UInt8) {
+            let char = text[index] | 0x20  // lower case; digits are unchanged
+            difference |= char ^ (nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
+            index = text.index(after: index)
+        }
+        for byte in digest {
+            compare(byte >> 4)
+            compare(byte & 0x0F)
+        }
+        return difference == 0
     }
 
     /// Records a nonce count; false if it was used before. Without qop a nonce is single-use.
