@@ -12,8 +12,9 @@ public enum YealinkFirmware: Sendable, Equatable {
 
     public init(agent: PhoneUserAgent?) {
         guard let agent, agent.vendor == .yealink else { self = .unknown; return }
-        let parts = agent.firmware.split(separator: ".")
-        guard parts.count >= 2, let major = Int(parts[1]) else { self = .unknown; return }
+        // The second number of `78.86.0.15`, read on bytes (this runs on every Yealink fetch).
+        let parts = agent.firmware.utf8.split(separator: UInt8(ascii: "."))
+        guard parts.count >= 2, let major = Int(Substring(parts[1])) else { self = .unknown; return }
         self = major >= 81 ? .v81OrLater : .v80OrEarlier
     }
 

@@ -94,14 +94,15 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     public static func < (lhs: MACAddress, rhs: MACAddress) -> Bool { lhs.value < rhs.value }
 
     private static func colonForm(_ value: UInt64) -> String {
-        let s = String(value, radix: 16, uppercase: true)
-        let padded = String(repeating: "0", count: max(0, 12 - s.count)) + s
-        var out = ""
-        for (i, ch) in padded.enumerated() {
-            if i > 0 && i % 2 == 0 { out.append(":") }
-            out.append(ch)
+        // Written byte by byte: every provisioning log entry names its phone this way.
+        let digits = Array("0123456789ABCDEF".utf8)
+        var out = [UInt8](repeating: UInt8(ascii: ":"), count: 17)
+        for octet in 0..<6 {
+            let byte = Int((value >> UInt64(40 - 8 * octet)) & 0xFF)
+            out[octet * 3] = digits[byte >> 4]
+            out[octet * 3 + 1] = digits[byte & 0x0F]
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Separators must sit where the usual notations put them: every 2 digits for `:`/`-`,
