@@ -37,6 +37,8 @@ final class PhoneFileLane: ChannelDuplexHandler, RemovableChannelHandler {
     private var held = CircularBuffer<HTTPRequestPart>()
     /// The current request's later parts go to the router (else it was a phone's, answered here).
     private var forwarding = false
+    /// The connection closed: an answer the database gave too late is dropped, held requests too.
+    private var gone = false
     /// Once per connection: the peer, and the MAC its certificate names.
     private var peer: String?
     private var certified: MACAddress??
@@ -57,6 +59,12 @@ final class PhoneFileLane: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         handle(part, context: context)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        gone = true
+        held.removeAll()
+        context.fireChannelInactive()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -88,6 +96,7 @@ final class PhoneFileLane: ChannelDuplexHandler, RemovableChannelHandler {
     /// One request done: the held ones are handled until one is in progress again.
     private func finished(context: ChannelHandlerContext) {
         inProgress -= 1
+        guard !gone else { return }
         var handled = false
         while let next = held.first, inProgress == 0 || !next.isHead {
             held.removeFirst()
@@ -138,6 +147,7 @@ final class PhoneFileLane: ChannelDuplexHandler, RemovableChannelHandler {
                 }
                 lane.eventLoop.execute {
                     let (lane, context) = lane.value
+                    guard !lane.gone else { return }
                     lane.send(response, closes: closes, context: context)
                     lane.finished(context: context)
                 }
