@@ -52,6 +52,15 @@ import Testing
         #expect(script.received(status: 401, wwwAuthenticate: "Digest realm=\"pieuvre\", nonce=\"n\"", body: []) == .failed("device: 401 without credentials (window closed)"))
     }
 
+    @Test func yealinkCredentialsAreReadWithOrWithoutStaticAndSpaces() {
+        let v81 = "#!version:1.0.0.1\r\naccount.1.password = a=b\r\nstatic.auto_provision.server.username = 001565820b99\r\nstatic.auto_provision.server.password =\ts3=cret \r\n"
+        #expect(DeviceCredentials.read(from: v81, vendor: .yealink) == DeviceCredentials(username: "001565820b99", password: "s3=cret"))
+        let v80 = "auto_provision.server.username=u\nauto_provision.server.password = p\n"
+        #expect(DeviceCredentials.read(from: v80, vendor: .yealink) == DeviceCredentials(username: "u", password: "p"))
+        #expect(DeviceCredentials.read(from: "auto_provision.server.username = u\nauto_provision.server.password =\n", vendor: .yealink) == nil)
+        #expect(DeviceCredentials.read(from: "static.auto_provision.server.username_x = u\n", vendor: .yealink) == nil)
+    }
+
     @Test func snomCredentialsAreReadFromTheXML() {
         let xml = #"<settings><phone-settings><http_client_user perm="R">000413900859</http_client_user><http_client_pass perm="R">p&lt;x</http_client_pass></phone-settings></settings>"#
         #expect(DeviceCredentials.read(from: xml, vendor: .snom) == DeviceCredentials(username: "000413900859", password: "p<x"))
