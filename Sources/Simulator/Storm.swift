@@ -41,6 +41,10 @@ public struct Storm: Sendable {
             var context: NIOSSLContext?
             if transport == .https {
                 var configuration = TLSConfiguration.makeClientConfiguration()
+                // The key exchanges a phone's TLS stack offers: BoringSSL's default adds the
+                // post-quantum hybrid (X25519 + ML-KEM-768), which no phone sends; offering it
+                // would measure a handshake no phone makes, and pay ML-KEM on both sides.
+                configuration.curves = [.x25519, .secp256r1]
                 if let caFile { configuration.additionalTrustRoots = [.file(caFile)] }
                 if insecure { configuration.certificateVerification = .none }
                 context = try NIOSSLContext(configuration: configuration)
