@@ -17,8 +17,7 @@ public enum DigestHeader {
                 guard i < bytes.count else { break }
                 var keyEnd = i
                 while keyEnd > keyStart, bytes[keyEnd - 1] == 0x20 || bytes[keyEnd - 1] == 0x09 { keyEnd -= 1 }
-                let rawKey = string(keyStart..<keyEnd)
-                let key = bytes[keyStart..<keyEnd].contains(where: { (0x41...0x5A).contains($0) }) ? rawKey.lowercasedASCII : rawKey
+                let key = String(decoding: bytes[keyStart..<keyEnd].lazy.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
                 i += 1
                 if i < bytes.count, bytes[i] == 0x22 {
                     i += 1
@@ -52,12 +51,5 @@ public enum DigestHeader {
             }
             return fields
         }
-    }
-}
-
-private extension String {
-    /// A–Z to a–z, nothing else: header keys are ASCII tokens.
-    var lowercasedASCII: String {
-        String(decoding: utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }

@@ -40,13 +40,7 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
         guard bytes.count == 12 else { return nil }
         var value: UInt64 = 0
         for byte in bytes {
-            let nibble: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): nibble = byte - UInt8(ascii: "A") + 10
-            default: return nil
-            }
+            guard let nibble = Hex.value(of: byte) else { return nil }
             value = value << 4 | UInt64(nibble)
         }
         return value
@@ -95,12 +89,11 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     private static func colonForm(_ value: UInt64) -> String {
         // Written byte by byte: every provisioning log entry names its phone this way.
-        let digits = Array("0123456789ABCDEF".utf8)
         var out = [UInt8](repeating: UInt8(ascii: ":"), count: 17)
         for octet in 0..<6 {
-            let byte = Int((value >> UInt64(40 - 8 * octet)) & 0xFF)
-            out[octet * 3] = digits[byte >> 4]
-            out[octet * 3 + 1] = digits[byte & 0x0F]
+            let byte = UInt8((value >> UInt64(40 - 8 * octet)) & 0xFF)
+            out[octet * 3] = Hex.digit(byte >> 4, uppercase: true)
+            out[octet * 3 + 1] = Hex.digit(byte & 0x0F, uppercase: true)
         }
         return String(decoding: out, as: UTF8.self)
     }

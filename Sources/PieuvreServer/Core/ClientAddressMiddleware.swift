@@ -13,8 +13,14 @@ struct ClientAddressMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard !trusted.isEmpty else { return try await next(request, context) }
         var context = context
-        context.remoteIP = ClientAddress.resolve(peer: context.remoteIP, forwarded: request.headers[Self.forwarded],
-                                                 xForwardedFor: request.headers[Self.xForwardedFor], trusted: trusted)
+        context.remoteIP = Self.client(peer: context.remoteIP, headers: request.headers, trusted: trusted)
         return try await next(request, context)
+    }
+
+    /// The peer, or behind one of `trusted` the client it forwards (the router's and the
+    /// phone-file lane's one rule).
+    static func client(peer: String, headers: HTTPFields, trusted: [CIDR]) -> String {
+        guard !trusted.isEmpty else { return peer }
+        return ClientAddress.resolve(peer: peer, forwarded: headers[forwarded], xForwardedFor: headers[xForwardedFor], trusted: trusted)
     }
 }

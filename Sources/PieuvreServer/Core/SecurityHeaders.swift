@@ -31,7 +31,10 @@ enum SecurityHeaders {
         if closes(request) { headers[.connection] = "close" }
     }
 
-    static func closes(_ request: HTTPFields) -> Bool {
-        request[.connection]?.lowercased().contains("close") == true
+    static func closes(_ request: HTTPFields) -> Bool { closes(connection: request[.connection]) }
+
+    /// Whether a `Connection` value asks to close after the answer.
+    static func closes(connection value: String?) -> Bool {
+        value?.lowercased().contains("close") == true
     }
 }

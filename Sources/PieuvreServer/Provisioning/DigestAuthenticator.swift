@@ -110,7 +110,7 @@ final class DigestAuthenticator: Sendable {
         // Compared as the digest's bytes with the answer's hex (either case): no hex string made.
         var answer = "\(ha1):\(nonce):\(nc):\(cnonce):\(qop):\(ha2)"
         let expected = answer.withUTF8 { Insecure.MD5.hash(data: UnsafeRawBufferPointer($0)) }
-        guard Self.matches(expected, hex: response) else { return .invalid }
+        guard Hex.spells(expected, response) else { return .invalid }
         let issued = Date(timeIntervalSince1970: TimeInterval(stamp))
         guard now.timeIntervalSince(issued) <= lifetime, issued.timeIntervalSince(now) < 60 else { return .stale }
         // Another node's nonce (or one from before this node started): its counts are not here.
@@ -131,24 +131,6 @@ final class DigestAuthenticator: Sendable {
             remembered[user] = Hashes(password: password, method: method, uri: uri, ha1: ha1, ha2: ha2)
         }
         return (ha1, ha2)
-    }
-
-    /// Whether 32 hex digits (either case) spell these 16 bytes, in constant time.
-    static func matches(_ digest: Insecure.MD5Digest, hex: String) -> Bool {
-        let text = hex.utf8
-        guard text.count == 32 else { return false }
-        var difference: UInt8 = 0
-        var index = text.startIndex
-        func compare(_ nibble: UInt8) {
-            let char = text[index] | 0x20  // lower case; digits are unchanged
-            difference |= char ^ (nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10)
-            index = text.index(after: index)
-        }
-        for byte in digest {
-            compare(byte >> 4)
-            compare(byte & 0x0F)
-        }
-        return difference == 0
     }
 
     /// Records a nonce count; false if it was used before. Without qop a nonce is single-use.

@@ -123,7 +123,7 @@ final class PhoneFileLane: ChannelDuplexHandler, RemovableChannelHandler {
             switch field.name {
             case .userAgent: userAgent = userAgent ?? field.value
             case .authorization: authorization = authorization ?? field.value
-            case .connection: closes = closes || field.value.lowercased().contains("close")
+            case .connection: closes = closes || SecurityHeaders.closes(connection: field.value)
             default: break
             }
         }
@@ -180,9 +180,7 @@ final class PhoneFileLane: ChannelDuplexHandler, RemovableChannelHandler {
     private func client(_ head: HTTPRequest, context: ChannelHandlerContext) -> String {
         let peer = self.peer ?? context.channel.remoteAddress?.ipAddress ?? "unknown"
         self.peer = peer
-        guard !setup.trustedProxies.isEmpty else { return peer }
-        return ClientAddress.resolve(peer: peer, forwarded: head.headerFields[ClientAddressMiddleware.forwarded],
-                                     xForwardedFor: head.headerFields[ClientAddressMiddleware.xForwardedFor], trusted: setup.trustedProxies)
+        return ClientAddressMiddleware.client(peer: peer, headers: head.headerFields, trusted: setup.trustedProxies)
     }
 
     private func certifiedMAC(context: ChannelHandlerContext) -> MACAddress? {

@@ -179,18 +179,23 @@ public final class PhoneFiles: Sendable {
                 return .now(.file(YealinkRenderer.boot(model: model, mac: mac)))
             }
         case let .device(mac):
-            return withRecord(mac) { record in self.deviceFile(mac, record, request, agent, now: now) }
+            return withEntry(mac) { record, rendered in self.deviceFile(mac, record, rendered, request, agent, now: now) }
         }
     }
 
     /// Goes on with a phone's record: at once when it is cached (or cached as no phone), after
     /// the database's answer otherwise.
     private func withRecord(_ mac: MACAddress, _ then: @escaping @Sendable (ProvisioningRecord?) -> Reply) -> Reply {
+        withEntry(mac) { record, _ in then(record) }
+    }
+
+    /// The same, with the phone's rendered device file when the cache holds it (one lookup).
+    private func withEntry(_ mac: MACAddress, _ then: @escaping @Sendable (ProvisioningRecord?, RenderedFile?) -> Reply) -> Reply {
         if let entry = cache.withLockedValue({ $0.entry(mac) }) {
             metrics.cacheHits.increment()
-            return then(entry.record)
+            return then(entry.record, entry.device)
         }
-        return .later { try await then(try await self.record(mac)).resolved() }
+        return .later { try await then(try await self.record(mac), nil).resolved() }
     }
 
     /// One guess of a source (an unknown MAC, a mismatch, wrong credentials); the guess that
@@ -211,7 +216,7 @@ public final class PhoneFiles: Sendable {
         if let work { work.spawn(write) } else { Task { await write() } }
     }
 
-    private func deviceFile(_ mac: MACAddress, _ record: ProvisioningRecord?, _ request: Request, _ agent: PhoneUserAgent?, now: Date) -> Reply {
+    private func deviceFile(_ mac: MACAddress, _ record: ProvisioningRecord?, _ rendered: RenderedFile?, _ request: Request, _ agent: PhoneUserAgent?, now: Date) -> Reply {
         guard let record else {
             // Exactly what a registered phone whose window is closed gets: a scanner learns nothing.
             log(request, mac, .notFound, now: now)
@@ -261,7 +266,7 @@ public final class PhoneFiles: Sendable {
                 alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
             }
             log(request, mac, .served, now: now, record: record, agent: agent)
-            return .now(.file(readable(withFirmware(device(record), record, agent), by: record.model, agent)))
+            return .now(.file(readable(withFirmware(rendered ?? device(record), record, agent), by: record.model, agent)))
         }
     }
 
