@@ -35,7 +35,7 @@ public enum Catalogue {
     /// ("Yealink CP920", "snom D765") in any case.
     public static func model(named text: String, field: String = "model") throws(DomainError) -> PhoneModel {
         if let model = byKey[normalise(text)] { return model }
-        throw .invalid(field: field, value: text, reason: "is not a model of the catalogue (\(models.map(\.id).joined(separator: ", ")))")
+        throw .invalid(field: field, value: text, reason: Reason("unknown-model", en: "is not a model of the catalogue (\(models.map(\.id).joined(separator: ", ")))", fr: "n'est pas un modèle du catalogue (\(models.map(\.id).joined(separator: ", ")))."))
     }
 
     public static func model(id: String) -> PhoneModel? { byKey[normalise(id)] }

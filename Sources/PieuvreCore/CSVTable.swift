@@ -69,11 +69,11 @@ public struct CSVTable: Sendable {
             }
         }
         if inQuotes {
-            throw .invalid(field: "csv", value: "line \(rowStart)", reason: "has a quote that is never closed")
+            throw .invalid(field: "csv", value: "line \(rowStart)", reason: Reason("unclosed-quote", en: "has a quote that is never closed", fr: "ouvre des guillemets jamais fermés."))
         }
         if !field.isEmpty || !fields.isEmpty || quotedField { endRow() }
         guard let first = rows.first else {
-            throw .invalid(field: "csv", value: "", reason: "is empty: a header line is expected")
+            throw .invalid(field: "csv", value: "", reason: Reason("empty-file", en: "is empty: a header line is expected", fr: "est vide : une ligne d'en-tête est attendue."))
         }
         self.header = first.fields.map { $0.trimmingWhitespace().lowercased() }
         self.rows = Array(rows.dropFirst())

@@ -4,6 +4,18 @@ import Foundation
 public struct ContactCard: Sendable, Equatable, Codable {
     public enum Label: String, Sendable, Codable, CaseIterable {
         case work, mobile, home, other
+
+        /// A label in English or French, as a person types it (`travail`, `Portable`, `domicile`).
+        public init?(word: String) {
+            let words: [String: Label] = [
+                "work": .work, "travail": .work, "bureau": .work, "pro": .work, "professionnel": .work,
+                "mobile": .mobile, "portable": .mobile, "cell": .mobile, "cellulaire": .mobile,
+                "home": .home, "domicile": .home, "maison": .home, "perso": .home, "personnel": .home,
+                "other": .other, "autre": .other,
+            ]
+            guard let label = words[ContactCard.fold(word.trimmingWhitespace())] else { return nil }
+            self = label
+        }
     }
 
     public struct Number: Sendable, Equatable, Codable {
@@ -27,13 +39,13 @@ public struct ContactCard: Sendable, Equatable, Codable {
         self.name = try FieldRules.text(name, field: "name", max: Self.maxName)
         guard !numbers.isEmpty else { throw .missing(field: "numbers") }
         guard numbers.count <= Self.maxNumbers else {
-            throw .invalid(field: "numbers", value: String(numbers.count), reason: "is more than \(Self.maxNumbers) numbers")
+            throw .invalid(field: "numbers", value: String(numbers.count), reason: Reason("too-many-numbers", en: "is more than \(Self.maxNumbers) numbers", fr: "dépasse \(Self.maxNumbers) numéros."))
         }
         var out: [Number] = []
         for (index, entry) in numbers.enumerated() {
             let labelText = (entry.label ?? "work").trimmingWhitespace().lowercased()
-            guard let label = Label(rawValue: labelText.isEmpty ? "work" : labelText) else {
-                throw .invalid(field: "numbers[\(index)].label", value: labelText, reason: "is not one of: work, mobile, home, other")
+            guard let label = labelText.isEmpty ? .work : Label(word: labelText) else {
+                throw .invalid(field: "numbers[\(index)].label", value: labelText, reason: .oneOf(["work", "mobile", "home", "other"]))
             }
             let number = try DirectNumber(parsing: entry.number ?? "", field: "numbers[\(index)].number")
             out.append(Number(label: label, number: number.national))
@@ -54,12 +66,23 @@ public struct ContactCard: Sendable, Equatable, Codable {
 public enum ContactFile {
     public static let maxContacts = 1000
 
+    /// Column names as people write them, in English or French, in any case, with or without
+    /// accents (a spreadsheet exported in France says `Nom,Numéro,Type`).
+    static let columns: [String: String] = [
+        "name": "name", "nom": "name",
+        "number": "number", "numero": "number", "telephone": "number", "tel": "number", "phone": "number",
+        "label": "label", "type": "label", "libelle": "label",
+    ]
+
     public static func csv(_ text: String) throws(DomainError) -> [ContactCard] {
         let table = try CSVTable(parsing: text)
-        guard let nameColumn = table.header.firstIndex(of: "name"), let numberColumn = table.header.firstIndex(of: "number") else {
-            throw .invalid(field: "csv", value: table.header.joined(separator: ","), reason: "must have the columns name,number,label")
+        let header = table.header.map { columns[ContactCard.fold($0.trimmingWhitespace())] }
+        guard let nameColumn = header.firstIndex(of: "name"), let numberColumn = header.firstIndex(of: "number") else {
+            throw .invalid(field: "csv", value: table.header.joined(separator: ","), reason: Reason(
+                "contact-columns", en: "must have the columns name,number,label (or nom,numéro,type)",
+                fr: "doit avoir les colonnes nom,numéro,type (ou name,number,label)."))
         }
-        let labelColumn = table.header.firstIndex(of: "label")
+        let labelColumn = header.firstIndex(of: "label")
         var errors: [ImportLineError] = []
         var contacts: [ContactCard] = []
         var pending: (name: String, line: Int, numbers: [(label: String?, number: String?)])?
@@ -69,7 +92,7 @@ public enum ContactFile {
             do {
                 contacts.append(try ContactCard(name: p.name, numbers: p.numbers))
             } catch {
-                errors.append(ImportLineError(line: p.line, error: error.description))
+                errors.append(ImportLineError(line: p.line, error))
             }
             pending = nil
         }
@@ -108,7 +131,7 @@ public enum ContactFile {
                     do {
                         contacts.append(try ContactCard(name: c.name, numbers: c.numbers))
                     } catch {
-                        errors.append(ImportLineError(line: c.line, error: error.description))
+                        errors.append(ImportLineError(line: c.line, error))
                     }
                 }
                 card = nil
@@ -126,9 +149,9 @@ public enum ContactFile {
                 continue
             }
         }
-        if let c = card { errors.append(ImportLineError(line: c.line, error: "vCard is never closed by END:VCARD")) }
+        if let c = card { errors.append(ImportLineError(line: c.line, error: "vCard is never closed by END:VCARD", french: "vCard jamais fermée par END:VCARD.")) }
         if contacts.isEmpty && errors.isEmpty {
-            throw .invalid(field: "vcard", value: "", reason: "holds no vCard (BEGIN:VCARD … END:VCARD)")
+            throw .invalid(field: "vcard", value: "", reason: Reason("no-vcard", en: "holds no vCard (BEGIN:VCARD … END:VCARD)", fr: "ne contient aucune vCard (BEGIN:VCARD … END:VCARD)."))
         }
         return try finish(contacts, errors)
     }
@@ -136,7 +159,7 @@ public enum ContactFile {
     private static func finish(_ contacts: [ContactCard], _ errors: [ImportLineError]) throws(DomainError) -> [ContactCard] {
         if !errors.isEmpty { throw .importRefused(errors) }
         guard contacts.count <= maxContacts else {
-            throw .invalid(field: "contacts", value: String(contacts.count), reason: "is more than \(maxContacts) contacts in one file")
+            throw .invalid(field: "contacts", value: String(contacts.count), reason: Reason("too-many-contacts", en: "is more than \(maxContacts) contacts in one file", fr: "dépasse \(maxContacts) contacts dans un fichier."))
         }
         return contacts
     }

@@ -11,11 +11,11 @@ public struct DirectNumber: Hashable, Sendable, CustomStringConvertible {
         if compact.hasPrefix("+") {
             let rest = compact.dropFirst()
             guard (8...15).contains(rest.count), rest.allSatisfy(\.isASCIIDigit), rest.first != "0" else {
-                throw .invalid(field: field, value: text, reason: "is not an E.164 number (+ then 8 to 15 digits)")
+                throw .invalid(field: field, value: text, reason: Reason("bad-number", en: "is not an E.164 number (+ then 8 to 15 digits)", fr: "n'est pas un numéro international (+ puis 8 à 15 chiffres)."))
             }
         } else {
             guard compact.count == 10, compact.allSatisfy(\.isASCIIDigit), compact.first == "0" else {
-                throw .invalid(field: field, value: text, reason: "is not a French number of 10 digits starting with 0, nor an E.164 number")
+                throw .invalid(field: field, value: text, reason: Reason("bad-number", en: "is not a French number of 10 digits starting with 0, nor an E.164 number", fr: "n'est ni un numéro français de 10 chiffres commençant par 0, ni un numéro international (+33…)."))
             }
         }
         self.digits = compact

@@ -14,10 +14,10 @@ public enum FieldRules {
     public static func optionalText(_ value: String, field: String, max: Int = 200) throws(DomainError) -> String {
         let trimmed = value.trimmingWhitespace()
         guard trimmed.count <= max else {
-            throw .invalid(field: field, value: String(trimmed.prefix(40)) + "…", reason: "is longer than \(max) characters")
+            throw .invalid(field: field, value: String(trimmed.prefix(40)) + "…", reason: .tooLong(max))
         }
         if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            throw .invalid(field: field, value: trimmed, reason: "contains a control character")
+            throw .invalid(field: field, value: trimmed, reason: Reason("control-character", en: "contains a control character", fr: "contient un caractère de contrôle."))
         }
         return trimmed
     }
@@ -26,7 +26,7 @@ public enum FieldRules {
     public static func postalCode(_ value: String?) throws(DomainError) -> String {
         let v = try text(value, field: "postalCode", max: 5)
         guard v.count == 5, v.allSatisfy(\.isASCIIDigit) else {
-            throw .invalid(field: "postalCode", value: v, reason: "must be 5 digits")
+            throw .invalid(field: "postalCode", value: v, reason: Reason("postal-code", en: "must be 5 digits", fr: "doit compter 5 chiffres."))
         }
         return v
     }
@@ -36,7 +36,7 @@ public enum FieldRules {
     public static func reference(_ value: String) throws(DomainError) -> String {
         let v = value.trimmingWhitespace()
         guard (1...20).contains(v.count), v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw .invalid(field: "reference", value: value, reason: "must be 1 to 20 letters, digits, '-' or '_'")
+            throw .invalid(field: "reference", value: value, reason: Reason("bad-reference", en: "must be 1 to 20 letters, digits, '-' or '_'", fr: "doit compter 1 à 20 lettres, chiffres, « - » ou « _ »."))
         }
         return v
     }
@@ -45,10 +45,10 @@ public enum FieldRules {
     public static func login(_ value: String?) throws(DomainError) -> String {
         let v = try text(value, field: "login", max: 64)
         guard v.count >= 3, v.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._@-".contains($0)) }) else {
-            throw .invalid(field: "login", value: v, reason: "must be 3 to 64 letters, digits, '.', '_', '@' or '-'")
+            throw .invalid(field: "login", value: v, reason: Reason("bad-login", en: "must be 3 to 64 letters, digits, '.', '_', '@' or '-'", fr: "doit compter 3 à 64 lettres, chiffres, « . », « _ », « @ » ou « - »."))
         }
         guard !v.allSatisfy(\.isASCIIDigit) else {
-            throw .invalid(field: "login", value: v, reason: "is all digits, which is reserved for line numbers")
+            throw .invalid(field: "login", value: v, reason: Reason("login-digits", en: "is all digits, which is reserved for line numbers", fr: "ne compte que des chiffres, ce qui est réservé aux numéros de ligne."))
         }
         // One spelling per login: sign-in and its throttle compare logins without case.
         return v.lowercased()
@@ -58,10 +58,10 @@ public enum FieldRules {
     public static func password(_ value: String?, field: String = "password") throws(DomainError) -> String {
         guard let value, !value.isEmpty else { throw .missing(field: field) }
         guard value.count >= 8 else {
-            throw .invalid(field: field, value: "(hidden)", reason: "is shorter than 8 characters")
+            throw .invalid(field: field, value: "(hidden)", reason: Reason("password-short", en: "is shorter than 8 characters", fr: "compte moins de 8 caractères."))
         }
         guard value.utf8.count <= 72 else {
-            throw .invalid(field: field, value: "(hidden)", reason: "is longer than 72 bytes")
+            throw .invalid(field: field, value: "(hidden)", reason: Reason("password-long", en: "is longer than 72 bytes", fr: "dépasse 72 octets."))
         }
         return value
     }
@@ -78,7 +78,7 @@ public enum InternationalRestriction: String, Sendable, CaseIterable {
     public init(parsing text: String) throws(DomainError) {
         let key = text.trimmingWhitespace().lowercased()
         guard let match = Self.allCases.first(where: { $0.rawValue.lowercased() == key || "\($0)".lowercased() == key }) else {
-            throw .invalid(field: "internationalRestriction", value: text, reason: "is not one of: \(Self.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw .invalid(field: "internationalRestriction", value: text, reason: .oneOf(Self.allCases.map(\.rawValue)))
         }
         self = match
     }
@@ -89,7 +89,7 @@ extension FieldRules {
     /// its range: Foundation's parser rolls `12:99` over to `13:39`, which would set a window to
     /// a time nobody typed.
     public static func time(_ text: String, field: String) throws(DomainError) -> Date {
-        let reason = "is not an ISO 8601 time such as 2026-11-27T18:00:00Z"
+        let reason = Reason("bad-time", en: "is not an ISO 8601 time such as 2026-11-27T18:00:00Z", fr: "n'est pas une heure ISO 8601 comme 2026-11-27T18:00:00Z.")
         let bytes = Array(text.utf8)
         // Read by position (no regex literal: the fuzzing build compiles this module in Swift 5 mode).
         func number(_ from: Int, _ count: Int) -> Int? {

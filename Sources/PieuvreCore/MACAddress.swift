@@ -21,14 +21,14 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
             } else if ch == ":" || ch == "-" || ch == "." {
                 separators.insert(ch)
             } else {
-                throw .invalid(field: "mac", value: text, reason: "contains '\(ch)', which is neither a hex digit nor a separator")
+                throw .invalid(field: "mac", value: text, reason: Reason("mac-character", en: "contains '\(ch)', which is neither a hex digit nor a separator", fr: "contient « \(ch) », qui n'est ni un chiffre hexadécimal ni un séparateur."))
             }
         }
         guard digits.count == 12 else {
-            throw .invalid(field: "mac", value: text, reason: "has \(digits.count) hex digits, a MAC address has 12")
+            throw .invalid(field: "mac", value: text, reason: Reason("mac-length", en: "has \(digits.count) hex digits, a MAC address has 12", fr: "compte \(digits.count) chiffres hexadécimaux ; une adresse MAC en a 12."))
         }
         guard separators.count <= 1, Self.groupingIsValid(trimmed, separator: separators.first) else {
-            throw .invalid(field: "mac", value: text, reason: "is not written as AA:BB:CC:DD:EE:FF, AA-BB-CC-DD-EE-FF, AABB.CCDD.EEFF or AABBCCDDEEFF")
+            throw .invalid(field: "mac", value: text, reason: Reason("mac-notation", en: "is not written as AA:BB:CC:DD:EE:FF, AA-BB-CC-DD-EE-FF, AABB.CCDD.EEFF or AABBCCDDEEFF", fr: "ne s'écrit pas AA:BB:CC:DD:EE:FF, AA-BB-CC-DD-EE-FF, AABB.CCDD.EEFF ni AABBCCDDEEFF."))
         }
         let value = digits.reduce(UInt64(0)) { ($0 << 4) | UInt64($1) }
         try self.init(value: value, original: text)
@@ -53,16 +53,16 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     private init(value: UInt64, original: String?) throws(DomainError) {
         let shown = original ?? Self.colonForm(value)
         if value == 0 {
-            throw .invalid(field: "mac", value: shown, reason: "is all zeros, which no phone has")
+            throw .invalid(field: "mac", value: shown, reason: Reason("mac-zero", en: "is all zeros, which no phone has", fr: "est nulle : aucun téléphone n'a cette adresse."))
         }
         if value == 0xFFFF_FFFF_FFFF {
-            throw .invalid(field: "mac", value: shown, reason: "is the broadcast address")
+            throw .invalid(field: "mac", value: shown, reason: Reason("mac-broadcast", en: "is the broadcast address", fr: "est l'adresse de diffusion, pas celle d'un téléphone."))
         }
         if value > 0xFFFF_FFFF_FFFF {
-            throw .invalid(field: "mac", value: shown, reason: "is beyond the last 48-bit address")
+            throw .invalid(field: "mac", value: shown, reason: Reason("mac-range", en: "is beyond the last 48-bit address", fr: "dépasse la dernière adresse sur 48 bits."))
         }
         if (value >> 40) & 1 == 1 {
-            throw .invalid(field: "mac", value: shown, reason: "is a multicast address (low bit of the first octet set)")
+            throw .invalid(field: "mac", value: shown, reason: Reason("mac-multicast", en: "is a multicast address (low bit of the first octet set)", fr: "est une adresse de groupe (multicast), pas celle d'un téléphone."))
         }
         self.value = value
     }
@@ -80,7 +80,7 @@ public struct MACAddress: Hashable, Comparable, Sendable, CustomStringConvertibl
     public func advanced(by offset: UInt64) throws(DomainError) -> MACAddress {
         let (sum, overflow) = value.addingReportingOverflow(offset)
         guard !overflow, sum <= 0xFFFF_FFFF_FFFF else {
-            throw .invalid(field: "firstMac", value: description, reason: "plus \(offset) runs past the last MAC address")
+            throw .invalid(field: "firstMac", value: description, reason: Reason("mac-range", en: "plus \(offset) runs past the last MAC address", fr: "plus \(offset) dépasse la dernière adresse MAC."))
         }
         return try MACAddress(value: sum)
     }

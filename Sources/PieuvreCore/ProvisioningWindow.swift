@@ -24,7 +24,7 @@ public struct ProvisioningWindow: Sendable, Equatable {
     public func validateUntil(_ until: Date, now: Date) throws(DomainError) {
         guard until.timeIntervalSince(now) <= maxAhead else {
             throw .invalid(field: "authenticateUntil", value: ISO8601DateFormatter().string(from: until),
-                           reason: "is more than \(Int(maxAhead / 86_400)) days ahead")
+                           reason: Reason("too-far-ahead", en: "is more than \(Int(maxAhead / 86_400)) days ahead", fr: "est à plus de \(Int(maxAhead / 86_400)) jours."))
         }
     }
 

@@ -44,7 +44,7 @@ public struct Actor: Sendable, Equatable {
 
     public func require(_ roles: Set<Role>, to action: String) throws(DomainError) {
         guard roles.contains(role) else {
-            throw .forbidden("a \(role.rawValue) may not \(action)")
+            throw .forbidden(Reason("role-forbidden", en: "a \(role.rawValue) may not \(action)", fr: "Votre rôle ne permet pas cette action."))
         }
     }
 }

@@ -5,10 +5,10 @@ public struct SIRET: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String) throws(DomainError) {
         let compact = text.filter { $0 != " " }
         guard compact.count == 14, compact.allSatisfy(\.isASCIIDigit) else {
-            throw .invalid(field: "siret", value: text, reason: "must be 14 digits")
+            throw .invalid(field: "siret", value: text, reason: Reason("siret-digits", en: "must be 14 digits", fr: "doit compter 14 chiffres."))
         }
         guard Self.luhnValid(compact) else {
-            throw .invalid(field: "siret", value: text, reason: "fails the Luhn check (a digit is wrong)")
+            throw .invalid(field: "siret", value: text, reason: Reason("siret-checksum", en: "fails the Luhn check (a digit is wrong)", fr: "n'est pas un SIRET valide (clé de Luhn fausse : un chiffre est erroné)."))
         }
         self.digits = compact
     }

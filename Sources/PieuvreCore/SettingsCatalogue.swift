@@ -43,11 +43,11 @@ public struct SettingDefinition: Sendable, Equatable {
             switch value.lowercased() {
             case "1", "true", "on", "yes": return "1"
             case "0", "false", "off", "no": return "0"
-            default: throw .invalid(field: key, value: value, reason: "must be true or false")
+            default: throw .invalid(field: key, value: value, reason: .trueOrFalse)
             }
         case let .integer(range):
             guard let n = Int(value.trimmingWhitespace()), range.contains(n) else {
-                throw .invalid(field: key, value: value, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+                throw .invalid(field: key, value: value, reason: .wholeNumber(range.lowerBound, range.upperBound))
             }
             return String(n)
         case let .text(max), let .secret(max):
@@ -55,18 +55,18 @@ public struct SettingDefinition: Sendable, Equatable {
         case let .dialPattern(max):
             let text = try FieldRules.optionalText(value, field: key, max: max)
             guard text.allSatisfy({ $0.isASCII && ($0.isNumber || "+*#xX.()[]-".contains($0)) }) else {
-                throw .invalid(field: key, value: value, reason: "must be a dialled-number pattern: digits, + * #, x for any digit, . for anything, ( ) and [ ]; anything else never matches a number")
+                throw .invalid(field: key, value: value, reason: Reason("bad-pattern", en: "must be a dialled-number pattern: digits, + * #, x for any digit, . for anything, ( ) and [ ]; anything else never matches a number", fr: "doit être un motif de numérotation : chiffres, + * #, x pour un chiffre quelconque, . pour la suite, ( ) et [ ]."))
             }
             var depth = 0
             for character in text {
                 if character == "(" { depth += 1 }
                 if character == ")" { depth -= 1; if depth < 0 { break } }
             }
-            guard depth == 0 else { throw .invalid(field: key, value: value, reason: "has unbalanced parentheses") }
+            guard depth == 0 else { throw .invalid(field: key, value: value, reason: Reason("unbalanced", en: "has unbalanced parentheses", fr: "a des parenthèses mal appariées.")) }
             return text
         case let .choice(options):
             guard let match = options.first(where: { $0.lowercased() == value.lowercased() }) else {
-                throw .invalid(field: key, value: value, reason: "is not one of: \(options.joined(separator: ", "))")
+                throw .invalid(field: key, value: value, reason: .oneOf(options))
             }
             return match
         }
@@ -104,9 +104,12 @@ public enum SettingsCatalogue {
         // the seed's "Programmable Keys - Line Key" page of the CP960); the first carries the line.
         for n in 1...maxLineKeys {
             let models = ModelScope.lineKeys(atLeast: n)
-            s.append(.init("keys.line.\(n).type", group: "Programmable Keys - Line Key", .choice(keyTypes), default: n == 1 ? "line" : "none", models: models, editRole: .administrator))
-            s.append(.init("keys.line.\(n).value", group: "Programmable Keys - Line Key", .text(maxLength: 64), default: "", models: models, editRole: .administrator))
-            s.append(.init("keys.line.\(n).label", group: "Programmable Keys - Line Key", .text(maxLength: 32), default: "", models: models, editRole: .administrator))
+            // The first key carries the line (an administrator's); the others are the user's, as
+            // the soft keys are (a CP960 user sets their memory keys), unless a layer locks them.
+            let role: Role = n == 1 ? .administrator : .user
+            s.append(.init("keys.line.\(n).type", group: "Programmable Keys - Line Key", .choice(keyTypes), default: n == 1 ? "line" : "none", models: models, editRole: role))
+            s.append(.init("keys.line.\(n).value", group: "Programmable Keys - Line Key", .text(maxLength: 64), default: "", models: models, editRole: role))
+            s.append(.init("keys.line.\(n).label", group: "Programmable Keys - Line Key", .text(maxLength: 32), default: "", models: models, editRole: role))
         }
         // Features.
         for n in 1...5 {

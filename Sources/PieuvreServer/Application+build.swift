@@ -138,7 +138,11 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     router.add(middleware: RouteMetricsMiddleware())
     router.add(middleware: ClientAddressMiddleware(trusted: phones.trustedProxies))
     router.add(middleware: SecurityHeadersMiddleware())
-    router.add(middleware: ErrorMiddleware())
+    let portal = phones.portal
+    router.add(middleware: ErrorMiddleware(page: { request, status in
+        let lang = portal.language(request)
+        return await portal.problemPage(request, status: status, message: status == .notFound ? lang.text("notFoundPage") : status.reasonPhrase)
+    }))
     router.add(middleware: LogRequestsMiddleware(.debug))
     PhoneFilesController(files: phones.files, transport: transport).addRoutes(to: router)
     SignInController(kit: phones.portal).addRoutes(to: router)

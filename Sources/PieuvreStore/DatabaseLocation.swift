@@ -16,13 +16,13 @@ public enum DatabaseLocation: Sendable, Equatable, CustomStringConvertible {
         if url.hasPrefix("sqlite://") {
             let path = String(url.dropFirst("sqlite://".count))
             guard !path.isEmpty else {
-                throw .invalid(field: "database-url", value: url, reason: "names no file")
+                throw .invalid(field: "database-url", value: url, reason: Reason("bad-database-url", en: "names no file", fr: "ne nomme aucun fichier."))
             }
             self = .sqlite(path: path)
         } else if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             self = .postgres(url: url, schema: nil)
         } else {
-            throw .invalid(field: "database-url", value: url, reason: "is neither sqlite://PATH nor postgres://USER:PASSWORD@HOST:PORT/DATABASE")
+            throw .invalid(field: "database-url", value: url, reason: Reason("bad-database-url", en: "is neither sqlite://PATH nor postgres://USER:PASSWORD@HOST:PORT/DATABASE", fr: "n'est ni sqlite://CHEMIN ni postgres://USER:PASSWORD@HOST:PORT/DATABASE."))
         }
     }
 

@@ -52,12 +52,21 @@ public final class Storage: Sendable {
         }
     }
 
-    /// A database handle for one unit of work.
+    /// A database handle for one unit of work; after shutdown (a failed start, the end of a
+    /// graceful stop) there is none, and whoever asks is told so rather than trapped.
     public var database: any Database {
-        databases.database(logger: logger, on: pinnedLoop ?? eventLoopGroup.any())!
+        get throws {
+            guard let database = databases.database(logger: logger, on: pinnedLoop ?? eventLoopGroup.any()) else { throw StorageError.closed }
+            return database
+        }
     }
 
-    var sql: any SQLDatabase { database as! any SQLDatabase }
+    var sql: any SQLDatabase {
+        get throws {
+            guard let sql = try database as? any SQLDatabase else { throw StorageError.closed }
+            return sql
+        }
+    }
 
     /// Creates or updates the schema. Safe to run at every start and from several nodes in turn.
     public func migrate() async throws {
@@ -118,5 +127,12 @@ public final class Storage: Sendable {
 
 public enum StorageError: Error, CustomStringConvertible {
     case noAnswer
-    public var description: String { "the database answered no row" }
+    /// The storage was shut down (or never opened): no query can run.
+    case closed
+    public var description: String {
+        switch self {
+        case .noAnswer: return "the database answered no row"
+        case .closed: return "the database is closed"
+        }
+    }
 }

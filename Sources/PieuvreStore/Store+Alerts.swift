@@ -52,7 +52,7 @@ extension Store {
     /// Records an alert, once an hour per kind, MAC and source (a phone that keeps fetching from
     /// a second address makes one alert, not one per request).
     public func recordAlert(_ alert: NewAlert) async throws {
-        let sql = storage.sql
+        let sql = try storage.sql
         let now = clock.now
         var query = SQLQueryString("SELECT COUNT(*) AS n FROM alerts WHERE kind = \(bind: alert.kind.rawValue) AND source_ip = \(bind: alert.sourceIP) AND at > \(bind: now.addingTimeInterval(-3600))")
         if let mac = alert.mac { query.appendInterpolation(unsafeRaw: " AND mac = "); query.appendInterpolation(bind: mac) }

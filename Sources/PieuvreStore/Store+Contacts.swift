@@ -32,11 +32,11 @@ extension Store {
     public func contacts(_ actor: Actor, sda: String, q: String?, limit: Int?, cursor: String?) async throws -> Page<ContactView> {
         let line = try await contactLine(actor, sda)
         let limit = max(1, min(limit ?? 100, 1000))
-        var query = Contact.query(on: db).filter(\.$line.$id == line.id!)
+        var query = try Contact.query(on: db).filter(\.$line.$id == line.id!)
         query = Self.search(query, q)
         if let cursor {
             guard let (name, id) = Self.decodeCursor(cursor) else {
-                throw DomainError.invalid(field: "cursor", value: cursor, reason: "is not a cursor this list gave")
+                throw DomainError.invalid(field: "cursor", value: cursor, reason: Reason("bad-cursor", en: "is not a cursor this list gave", fr: "n'est pas une page de cette liste."))
             }
             query = query.group(.or) { $0.filter(\.$searchName > name).group(.and) { $0.filter(\.$searchName == name).filter(\.$id > id) } }
         }
@@ -158,7 +158,7 @@ extension Store {
     private func requireRoom(_ lineID: UUID, adding: Int, on db: any Database) async throws {
         let count = try await Contact.query(on: db).filter(\.$line.$id == lineID).count()
         guard count + adding <= Self.maxContactsPerLine else {
-            throw DomainError.unprocessable("a line keeps at most \(Self.maxContactsPerLine) contacts (it has \(count))")
+            throw DomainError.unprocessable(Reason("too-many-contacts", en: "a line keeps at most \(Self.maxContactsPerLine) contacts (it has \(count))", fr: "Une ligne garde au plus \(Self.maxContactsPerLine) contacts (elle en a \(count))."))
         }
     }
 

@@ -42,7 +42,7 @@ extension Store {
                 continue
             }
         }
-        throw DomainError.unprocessable("could not draw a free customer reference")
+        throw DomainError.unprocessable(Reason("no-free-reference", en: "could not draw a free customer reference", fr: "Aucune référence client libre n'a pu être tirée : réessayez."))
     }
 
     private func nextReference() async throws -> String {

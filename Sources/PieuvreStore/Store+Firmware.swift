@@ -20,15 +20,15 @@ extension Store {
     public static func firmwareFields(family: String?, version: String?, filename: String?) throws -> (family: String, version: String, filename: String) {
         guard let family, !family.isEmpty else { throw DomainError.missing(field: "family") }
         guard let model = Catalogue.model(id: family) else {
-            throw DomainError.invalid(field: "family", value: family, reason: "is not a catalogue model id (\(Catalogue.models.map(\.id).joined(separator: ", ")))")
+            throw DomainError.invalid(field: "family", value: family, reason: Reason("unknown-model", en: "is not a catalogue model id (\(Catalogue.models.map(\.id).joined(separator: ", ")))", fr: "n'est pas un modèle du catalogue (\(Catalogue.models.map(\.id).joined(separator: ", ")))."))
         }
         guard let version, !version.isEmpty else { throw DomainError.missing(field: "version") }
         guard version.count <= 32, version.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            throw DomainError.invalid(field: "version", value: version, reason: "must be 1 to 32 letters, digits, dots, dashes or underscores, as the phone reports it (28.86.0.15)")
+            throw DomainError.invalid(field: "version", value: version, reason: Reason("bad-version", en: "must be 1 to 32 letters, digits, dots, dashes or underscores, as the phone reports it (28.86.0.15)", fr: "doit compter 1 à 32 lettres, chiffres, points, tirets ou soulignés, comme le téléphone l'annonce (28.86.0.15)."))
         }
         guard let filename, !filename.isEmpty else { throw DomainError.missing(field: "filename") }
         guard filename.count <= 100, !filename.hasPrefix("."), filename.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) else {
-            throw DomainError.invalid(field: "filename", value: filename, reason: "must be 1 to 100 letters, digits, dots, dashes or underscores, not starting with a dot")
+            throw DomainError.invalid(field: "filename", value: filename, reason: Reason("bad-filename", en: "must be 1 to 100 letters, digits, dots, dashes or underscores, not starting with a dot", fr: "doit compter 1 à 100 lettres, chiffres, points, tirets ou soulignés, sans point au début."))
         }
         return (model.id, version, filename)
     }
@@ -50,7 +50,7 @@ extension Store {
 
     public func firmwareList(_ actor: Actor, _ request: ListRequest) async throws -> Page<FirmwareView> {
         try actor.require([.operator, .reseller], to: "list firmware")
-        var query = storage.sql.select().columns("id", "family", "version", "filename", "size", "sha256", "created_at").from("firmware")
+        var query = try storage.sql.select().columns("id", "family", "version", "filename", "size", "sha256", "created_at").from("firmware")
         if let after = try Self.key(ofCursor: request.cursor) { query = query.where("filename", .greaterThan, after) }
         if let q = request.q { query = query.where("filename", .like, "%\(q)%") }
         let rows = try await query.orderBy("filename").limit(request.limit + 1).all()

@@ -10,7 +10,7 @@ extension Store {
     public func importPhones(_ actor: Actor, reference: String, rows: [ImportRow], dryRun: Bool = false) async throws -> ImportResult {
         try actor.require([.operator, .reseller], to: "import phones")
         let customer = try await visibleCustomer(actor, reference, on: db)
-        guard !rows.isEmpty else { throw DomainError.unprocessable("the import holds no phone") }
+        guard !rows.isEmpty else { throw DomainError.unprocessable(Reason("empty-import", en: "the import holds no phone", fr: "L'import ne contient aucun téléphone.")) }
         let customerID = customer.id!
         let lines = try await Line.query(on: db).filter(\.$customer.$id == customerID).all()
         let linesByNumber = Dictionary(uniqueKeysWithValues: lines.map { ($0.sda, $0) })
@@ -20,24 +20,26 @@ extension Store {
         var parsed: [(row: ImportRow, mac: MACAddress, model: PhoneModel, line: Line?, description: String)] = []
         parsed.reserveCapacity(rows.count)
         for row in rows {
-            var problems: [String] = []
+            // Each problem in English (the API) and French (the portals).
+            var problems: [(en: String, fr: String)] = []
+            func problem(_ error: DomainError) { problems.append((error.description, error.text(french: true))) }
             var mac: MACAddress?
-            do { mac = try MACAddress(parsing: row.mac) } catch { problems.append(error.description) }
+            do { mac = try MACAddress(parsing: row.mac) } catch { problem(error) }
             var model: PhoneModel?
-            do { model = try Catalogue.model(named: row.model) } catch { problems.append(error.description) }
+            do { model = try Catalogue.model(named: row.model) } catch { problem(error) }
             var line: Line?
             if let sda = row.sda, !sda.trimmingCharacters(in: .whitespaces).isEmpty {
                 do {
                     let number = try DirectNumber(parsing: sda)
                     line = linesByNumber[number.digits]
-                    if line == nil { problems.append("sda '\(sda)' is not a line of this customer") }
-                } catch { problems.append(error.description) }
+                    if line == nil { problem(.invalid(field: "sda", value: sda, reason: .notALineOfThisCustomer)) }
+                } catch { problem(error) }
             }
             var description = ""
-            do { description = try FieldRules.optionalText(row.description ?? "", field: "description") } catch { problems.append(error.description) }
+            do { description = try FieldRules.optionalText(row.description ?? "", field: "description") } catch { problem(error) }
             if let mac {
                 if let first = firstLineOf[mac] {
-                    problems.append("mac \(mac) appears again (first on line \(first))")
+                    problems.append(("mac \(mac) appears again (first on line \(first))", "l'adresse MAC \(mac) revient (déjà ligne \(first))."))
                 } else {
                     firstLineOf[mac] = row.line
                 }
@@ -45,7 +47,7 @@ extension Store {
             if problems.isEmpty, let mac, let model {
                 parsed.append((row, mac, model, line, description))
             } else {
-                errors.append(ImportLineError(line: row.line, error: problems.joined(separator: "; ")))
+                errors.append(ImportLineError(line: row.line, error: problems.map(\.en).joined(separator: "; "), french: problems.map(\.fr).joined(separator: " ; ")))
             }
         }
 

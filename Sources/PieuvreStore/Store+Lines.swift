@@ -113,7 +113,7 @@ extension Store {
     /// hold them; a customer administrator reads them.
     static func requireTollFraudRole(_ actor: Actor, field: String) throws {
         guard actor.role >= .reseller else {
-            throw DomainError.forbidden("\(field) may be changed by a reseller or the operator, not a \(actor.role.rawValue)")
+            throw DomainError.forbidden(Reason("reseller-only", en: "\(field) may be changed by a reseller or the operator, not a \(actor.role.rawValue)", fr: "Seuls le revendeur et l'opérateur peuvent modifier ce champ (\(field))."))
         }
     }
 

@@ -53,7 +53,7 @@ extension Store {
         guard let cursor else { return nil }
         let padded = cursor + String(repeating: "=", count: (4 - cursor.count % 4) % 4)
         guard cursor.count <= 400, let data = Data(base64Encoded: padded), let text = String(data: data, encoding: .utf8), text.hasPrefix("k:") else {
-            throw DomainError.invalid(field: "cursor", value: String(cursor.prefix(40)), reason: "is not a cursor this list gave")
+            throw DomainError.invalid(field: "cursor", value: String(cursor.prefix(40)), reason: Reason("bad-cursor", en: "is not a cursor this list gave", fr: "n'est pas une page de cette liste."))
         }
         return String(text.dropFirst(2))
     }
@@ -148,7 +148,7 @@ extension Store {
     /// city, a SIRET.
     public func customers(_ actor: Actor, _ list: ListRequest = .init()) async throws -> Page<CustomerSheet> {
         try actor.require([.operator, .reseller, .administrator], to: "list customers")
-        let query = Customer.query(on: db).with(\.$reseller).sort(\.$reference).limit(list.limit + 1)
+        let query = try Customer.query(on: db).with(\.$reseller).sort(\.$reference).limit(list.limit + 1)
         switch actor.role {
         case .reseller: query.filter(\.$reseller.$id == actor.resellerID!)
         case .administrator: query.filter(\.$id == actor.customerID!)
@@ -175,7 +175,7 @@ extension Store {
     public func departments(_ actor: Actor, reference: String, _ list: ListRequest = .init()) async throws -> Page<DepartmentView> {
         try actor.require([.operator, .reseller, .administrator], to: "list departments")
         let customer = try await visibleCustomer(actor, reference, on: db)
-        let query = Department.query(on: db).filter(\.$customer.$id == customer.id!).with(\.$parent).sort(\.$name).limit(list.limit + 1)
+        let query = try Department.query(on: db).filter(\.$customer.$id == customer.id!).with(\.$parent).sort(\.$name).limit(list.limit + 1)
         if let after = try Self.key(ofCursor: list.cursor) { query.filter(\.$name > after) }
         if let q = list.q { query.filter(.sql(unsafeRaw: "LOWER(departments.name)"), .custom("LIKE"), .bind(Self.likePlain(q))) }
         let rows = try await query.all()
@@ -192,7 +192,7 @@ extension Store {
         guard let key = try key(ofCursor: cursor) else { return nil }
         let parts = key.split(separator: "|")
         guard parts.count == 2, let seconds = Double(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
-            throw DomainError.invalid(field: "cursor", value: String(cursor!.prefix(40)), reason: "is not a cursor this list gave")
+            throw DomainError.invalid(field: "cursor", value: String(cursor!.prefix(40)), reason: Reason("bad-cursor", en: "is not a cursor this list gave", fr: "n'est pas une page de cette liste."))
         }
         return (Date(timeIntervalSince1970: seconds), id)
     }

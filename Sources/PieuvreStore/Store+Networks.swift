@@ -14,10 +14,10 @@ extension Store {
     public func setAllowedNetworks(_ actor: Actor, reference: String, _ networks: [String]) async throws -> [String] {
         try actor.require([.operator, .reseller, .administrator], to: "change allowed networks")
         let customer = try await visibleCustomer(actor, reference, on: db)
-        guard networks.count <= 100 else { throw DomainError.invalid(field: "allowedNetworks", value: String(networks.count), reason: "is more than 100 networks") }
+        guard networks.count <= 100 else { throw DomainError.invalid(field: "allowedNetworks", value: String(networks.count), reason: Reason("too-many-networks", en: "is more than 100 networks", fr: "dépasse 100 réseaux.")) }
         let parsed = try networks.enumerated().map { index, text throws(DomainError) -> CIDR in
             guard let cidr = CIDR(text) else {
-                throw DomainError.invalid(field: "allowedNetworks[\(index)]", value: text, reason: "is not a network like 192.0.2.0/24")
+                throw DomainError.invalid(field: "allowedNetworks[\(index)]", value: text, reason: Reason("bad-network", en: "is not a network like 192.0.2.0/24", fr: "n'est pas un réseau comme 192.0.2.0/24."))
             }
             return cidr
         }

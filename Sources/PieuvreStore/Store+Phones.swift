@@ -43,11 +43,24 @@ extension Store {
         phone.createdAt = now
         let view = view(phone, customer: reference, now: now)
         // A MAC that was no phone may be cached as such: drop it.
-        return try await transaction(duplicate: ("mac", mac.description), changes: [.phone(mac)]) { db in
-            try await phone.create(on: db)
-            try await audit(db, actor, "phone.create", "phone", mac.description, before: Optional<PhoneView>.none, after: view)
-            return view
+        do {
+            return try await transaction(duplicate: ("mac", mac.description), changes: [.phone(mac)]) { db in
+                try await phone.create(on: db)
+                try await audit(db, actor, "phone.create", "phone", mac.description, before: Optional<PhoneView>.none, after: view)
+                return view
+            }
+        } catch DomainError.duplicate(let field, let value, _) {
+            throw DomainError.duplicate(field: field, value: value, holder: try await holder(of: mac, for: actor))
         }
+    }
+
+    /// The customer holding a MAC, for a caller who may see that customer (the operator, its
+    /// reseller, its administrator); nil for anyone else, who learns only that the MAC is taken.
+    func holder(of mac: MACAddress, for actor: Actor) async throws -> String? {
+        guard let phone = try await Phone.query(on: db).filter(\.$mac == mac.hex).first(),
+              let customer = try await Customer.find(phone.$customer.id, on: db),
+              Self.canSee(actor, customerID: customer.id!, resellerID: customer.$reseller.id) else { return nil }
+        return customer.reference
     }
 
     public func updatePhone(_ actor: Actor, mac: String, _ patch: PhonePatch) async throws -> PhoneView {
@@ -130,7 +143,7 @@ extension Store {
             let number = try DirectNumber(parsing: sda)
             guard let line = try await Line.query(on: db).filter(\.$sda == number.digits)
                 .filter(\.$customer.$id == customerID).with(\.$department).first() else {
-                throw DomainError.invalid(field: "sda", value: sda, reason: "is not a line of this customer")
+                throw DomainError.invalid(field: "sda", value: sda, reason: .notALineOfThisCustomer)
             }
             phone.$line.id = line.id
             phone.$line.value = line

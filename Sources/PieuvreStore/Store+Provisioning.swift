@@ -195,7 +195,7 @@ extension Store {
     /// query, and the uploaded firmware when a record pins a version. A layer shared by many
     /// phones (a customer's) is built once and shared.
     private func provisioningRecords(where condition: SQLQueryString) async throws -> [ProvisioningRecord] {
-        let db = self.db
+        let db = try self.db
         let sql = db as! any SQLDatabase
         let query: SQLQueryString = """
             SELECT p.id, p.mac, p.model, p.customer_id, p.department_id, p.authenticate_until, p.window_opened_at, p.credentials_issued_at,

@@ -9,7 +9,7 @@ extension Store {
     /// layers reach every phone they hold and are left to the phones' periodic checks (a storm
     /// of NOTIFYs over a whole platform would be worse than the wait).
     public func numbersReached(by target: LayerTarget) async throws -> Set<String> {
-        let sql = storage.sql
+        let sql = try storage.sql
         var query: SQLQueryString
         switch target {
         case .platform, .reseller:

@@ -9,7 +9,7 @@ extension Store {
     /// touches nothing (each query looks only at values without the sealed prefix).
     public func sealSecretsAtRest() async throws {
         _ = try await digestKey()  // a wrong key stops the start here, with a clear message
-        let sql = storage.sql
+        let sql = try storage.sql
         let clear = SecretBox.prefix + "%"
         try await seal(table: "lines", column: "sip_password", where: "sip_password NOT LIKE \(clear.sqlQuoted)", on: sql)
         try await seal(table: "phones", column: "device_password", where: "device_password IS NOT NULL AND device_password NOT LIKE \(clear.sqlQuoted)", on: sql)

@@ -39,7 +39,7 @@ extension Store {
     public func replaceSettingsLayer(_ actor: Actor, _ target: LayerTarget, values: [String: String], locked: [String]) async throws -> LayerView {
         let resolved = try await resolve(actor, target)
         guard actor.role >= resolved.scope.writerRole else {
-            throw DomainError.forbidden("a \(actor.role.rawValue) may not change the \(resolved.scope.rawValue) settings")
+            throw DomainError.forbidden(Reason("settings-layer-forbidden", en: "a \(actor.role.rawValue) may not change the \(resolved.scope.rawValue) settings", fr: "Votre rôle ne permet pas de modifier les paramètres de ce niveau (\(resolved.scope.rawValue))."))
         }
         let above = EffectiveSettings.lockedAbove(resolved.scope, targetName: resolved.name, in: resolved.chain)
         let current = resolved.chain.last!
@@ -53,8 +53,16 @@ extension Store {
             }
             newValues[key] = try definition.validate(raw)
         }
+        // A key's value must suit its type (a speed dial or BLF takes a number), whether the
+        // type is set here or comes from a wider layer.
+        for (key, value) in newValues where key.hasPrefix("keys.") && key.hasSuffix(".value") && !value.isEmpty {
+            let typeKey = String(key.dropLast("value".count)) + "type"
+            let type = newValues[typeKey] ?? resolved.chain.dropLast().reversed().lazy.compactMap { $0.values[typeKey] }.first
+                ?? SettingsCatalogue.definition(typeKey)?.defaultValue ?? ""
+            newValues[key] = try KeyValue.validate(type: type, value: value, field: key)
+        }
         if actor.role == .user && !locked.isEmpty {
-            throw DomainError.forbidden("a user may not lock settings")
+            throw DomainError.forbidden(Reason("lock-forbidden", en: "a user may not lock settings", fr: "Un utilisateur ne peut pas verrouiller de paramètre."))
         }
         for key in locked { _ = try editable(key, actor: actor, above: above) }
         let lockedSet = Set(locked)
@@ -89,13 +97,13 @@ extension Store {
 
     private func editable(_ key: String, actor: Actor, above: [String: LayerScope]) throws -> SettingDefinition {
         guard let definition = SettingsCatalogue.definition(key) else {
-            throw DomainError.invalid(field: "settings", value: key, reason: "is not a setting of the catalogue")
+            throw DomainError.invalid(field: "settings", value: key, reason: Reason("unknown-setting", en: "is not a setting of the catalogue", fr: "n'est pas un paramètre du catalogue."))
         }
         guard actor.role >= definition.editRole else {
-            throw DomainError.forbidden("setting \(key) may be changed by an \(definition.editRole.rawValue) or above, not a \(actor.role.rawValue)")
+            throw DomainError.forbidden(Reason("setting-admin-only", en: "setting \(key) may be changed by an \(definition.editRole.rawValue) or above, not a \(actor.role.rawValue)", fr: "Le paramètre \(key) ne peut être modifié que par un administrateur."))
         }
         if let lockedBy = above[key] {
-            throw DomainError.forbidden("setting \(key) is locked by the \(lockedBy.rawValue) settings")
+            throw DomainError.forbidden(Reason("setting-locked", en: "setting \(key) is locked by the \(lockedBy.rawValue) settings", fr: "Le paramètre \(key) est verrouillé au niveau \(lockedBy.rawValue)."))
         }
         return definition
     }
@@ -129,7 +137,7 @@ extension Store {
     }
 
     private func resolve(_ actor: Actor, _ target: LayerTarget) async throws -> ResolvedLayer {
-        let db = self.db
+        let db = try self.db
         var owners: [(LayerScope, UUID, String)] = [(.platform, Self.platformOwner, "")]
         var model: String?
         switch target {

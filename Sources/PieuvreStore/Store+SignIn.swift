@@ -90,7 +90,7 @@ extension Store {
         let keep = currentToken.map(Secrets.sha256Hex) ?? ""
         if let accountID = actor.accountID, let account = try await Account.find(accountID, on: db) {
             guard try await Secrets.verifyPassword(current, hash: account.passwordHash) else {
-                throw DomainError.invalid(field: "current", value: "********", reason: "is not the current password")
+                throw DomainError.invalid(field: "current", value: "********", reason: Reason("wrong-password", en: "is not the current password", fr: "n'est pas le mot de passe actuel."))
             }
             account.passwordHash = hash
             try await transaction(changes: []) { db in
@@ -100,7 +100,7 @@ extension Store {
             }
         } else if let lineID = actor.lineID, let line = try await Line.find(lineID, on: db) {
             guard let stored = line.portalPasswordHash, try await Secrets.verifyPassword(current, hash: stored) else {
-                throw DomainError.invalid(field: "current", value: "********", reason: "is not the current password")
+                throw DomainError.invalid(field: "current", value: "********", reason: Reason("wrong-password", en: "is not the current password", fr: "n'est pas le mot de passe actuel."))
             }
             line.portalPasswordHash = hash
             // A portal password is no part of a phone's files.
@@ -141,7 +141,7 @@ extension Store {
     /// The reservation is a conditional update (`WHERE blocked_until <= now`), so of several
     /// attempts racing for one pair past its allowance only one goes through, on every node.
     private func throttleBeforeAttempt(_ keys: ThrottleKeys, now: Double) async throws -> Int? {
-        let sql = storage.sql
+        let sql = try storage.sql
         // Rows quiet for a day are dropped, so the table holds recent keys only.
         try await sql.raw("DELETE FROM login_throttle WHERE updated_at < \(bind: now - 86_400) AND blocked_until < \(bind: now)").run()
         for key in [keys.source, keys.pair] {
@@ -178,7 +178,7 @@ extension Store {
 
     /// A success is not a guess: the pair's wait is lifted and the attempt uncounted.
     private func throttleAfterSuccess(_ keys: ThrottleKeys) async throws {
-        let sql = storage.sql
+        let sql = try storage.sql
         try await sql.raw("DELETE FROM login_throttle WHERE key = \(bind: keys.pair)").run()
         for key in [keys.login, keys.source] {
             try await sql.raw("UPDATE login_throttle SET attempts = attempts - 1 WHERE key = \(bind: key) AND attempts > 0").run()

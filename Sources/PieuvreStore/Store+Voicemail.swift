@@ -64,7 +64,7 @@ extension Store {
         let line = try await visibleLine(actor, sda, on: db)
         let lineID = line.id!
         let before = try await mailbox(lineID)
-        let sql = storage.sql
+        let sql = try storage.sql
         switch report.event {
         case .deposited:
             // Not `transaction(_:)`: a mailbox is no phone's configuration, so no cache is dropped.
@@ -116,16 +116,16 @@ extension Store {
         try actor.require([.user, .administrator, .reseller], to: "change notification rules")
         let line = try await visibleLine(actor, sda, on: db)
         guard rules.count <= Self.maxLampRules else {
-            throw DomainError.invalid(field: "rules", value: String(rules.count), reason: "is more than \(Self.maxLampRules) rules")
+            throw DomainError.invalid(field: "rules", value: String(rules.count), reason: Reason("too-many-rules", en: "is more than \(Self.maxLampRules) rules", fr: "dépasse \(Self.maxLampRules) règles."))
         }
         var normalised: [LampRule] = []
         for (index, rule) in rules.enumerated() {
             let number = try DirectNumber(parsing: rule.number, field: "[\(index)].number")
             guard let target = try await Line.query(on: db).filter(\.$sda ~~ Self.spellings(number.national)).filter(\.$customer.$id == line.$customer.id).first() else {
-                throw DomainError.invalid(field: "[\(index)].number", value: rule.number, reason: "is not a line of this customer")
+                throw DomainError.invalid(field: "[\(index)].number", value: rule.number, reason: .notALineOfThisCustomer)
             }
             guard !normalised.contains(where: { $0.number == target.sda }) else {
-                throw DomainError.invalid(field: "[\(index)].number", value: rule.number, reason: "has a rule already")
+                throw DomainError.invalid(field: "[\(index)].number", value: rule.number, reason: Reason("duplicate-rule", en: "has a rule already", fr: "a déjà une règle."))
             }
             normalised.append(LampRule(number: target.sda, faxes: rule.faxes, urgent: rule.urgent, allVoicemail: rule.allVoicemail))
         }
@@ -194,7 +194,7 @@ extension Store {
             // What SMTP and a To: header take as is: nothing that could add a header or a recipient.
             let allowed = address.unicodeScalars.allSatisfy { $0.value > 32 && $0.value < 127 && !"<>()[]\\,;:\"".unicodeScalars.contains($0) }
             guard address.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), allowed else {
-                throw DomainError.invalid(field: "address", value: rule.address, reason: "is not an e-mail address")
+                throw DomainError.invalid(field: "address", value: rule.address, reason: Reason("bad-email", en: "is not an e-mail address", fr: "n'est pas une adresse e-mail."))
             }
         }
         let before = try await emailRule(actor, sda: sda)

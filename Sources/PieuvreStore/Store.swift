@@ -37,7 +37,7 @@ public struct Store: Sendable {
         self.decoyHash = Secrets.decoy(cost: passwordCost)
     }
 
-    var db: any Database { storage.database }
+    var db: any Database { get throws { try storage.database } }
 
     /// Runs `body` in a transaction and turns a unique-index violation into the seed's duplicate
     /// error: the index, not a prior check, decides between two simultaneous creations.
@@ -68,7 +68,7 @@ public struct Store: Sendable {
             return result
         } catch let error as any DatabaseError where error.isConstraintFailure {
             if let duplicate { throw DomainError.duplicate(field: duplicate.field, value: duplicate.value) }
-            throw DomainError.unprocessable("the change conflicts with existing records")
+            throw DomainError.unprocessable(Reason("conflict", en: "the change conflicts with existing records", fr: "La modification entre en conflit avec des enregistrements existants."))
         }
     }
 
@@ -146,7 +146,7 @@ public struct Store: Sendable {
     func department(named name: String, customerID: UUID, on db: any Database) async throws -> Department {
         guard let department = try await Department.query(on: db)
             .filter(\.$customer.$id == customerID).filter(\.$name == name).first() else {
-            throw DomainError.invalid(field: "department", value: name, reason: "is not a department of this customer")
+            throw DomainError.invalid(field: "department", value: name, reason: Reason("unknown-department", en: "is not a department of this customer", fr: "n'est pas un département de ce client."))
         }
         return department
     }

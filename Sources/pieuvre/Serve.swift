@@ -18,6 +18,8 @@ struct Serve: AsyncParsableCommand {
         var configuration = try options.configuration()
         configuration.firmwareDirectory = (common.resolvedDataDir as NSString).appendingPathComponent("firmware")
         PieuvreMetrics.bootstrap()
+        // Every listener's port first: a taken port stops here, before anything is opened.
+        try await ListenerProbe.check(configuration)
         // The store opens once every option is known good: a refusal leaves no pool open.
         let store = try await common.openStore(logger: logger)
         let bootstrap = try await store.bootstrapOperator(password: Environment.value(options.adminPassword, "PIEUVRE_ADMIN_PASSWORD"))
@@ -38,7 +40,11 @@ struct Serve: AsyncParsableCommand {
             await store.storage.shutdown()
             throw error
         }
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // A service that fails (a listener that could not bind after all) stops the others in
+        // order, the database last, instead of cancelling them all at once under its feet.
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0, failureTerminationBehavior: .gracefullyShutdownGroup) },
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 }

@@ -14,7 +14,7 @@ import Testing
 
     static func render<Model>(_ template: PageTemplate, _ model: Model, _ lang: PortalLanguage = .fr, who: String? = "0970711005") async throws -> String {
         let library = try await PortalKit.templates()
-        return try #require(library.render(PortalKit.Frame(t: lang.labels, csrf: "csrf-token", who: who, page: model), withTemplate: template.rawValue))
+        return try #require(library.render(PortalKit.Frame(t: lang.labels, csrf: "csrf-token", who: who, nav: [], langHref: "/language?lang=\(lang.other.rawValue)&to=/", pageTitle: lang.text(template.titleKey), page: model), withTemplate: template.rawValue))
     }
 
     static func check(_ html: String, _ name: String) throws {

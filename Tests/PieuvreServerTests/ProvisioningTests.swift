@@ -357,16 +357,21 @@ import Testing
             // The Clichy department (the line's) picks a ringtone.
             #expect(try await p.call(.put, "/api/v1/customers/10000/departments/Clichy/settings", token: admin, json: #"{"values":{"preferences.ringtone":"Ring4"}}"#).status == .ok)
 
-            // The user: a soft key and a ringtone are theirs; DND is locked; line keys are admin-only.
+            // The user: a soft key and a ringtone are theirs; DND is locked; the first line key
+            // (the one carrying the line) is admin-only.
             let soft = try await p.call(.put, "/api/v1/lines/0970192349/settings", token: user, json: #"{"values":{"keys.soft.1.type":"speed_dial","keys.soft.1.value":"0970711111","keys.soft.1.label":"Accueil","preferences.ringtone":"Ring6","directory.commPortal.password":"mon_mot_de_pass"}}"#)
             #expect(soft.status == .ok, "\(soft)")
             #expect(soft.json["values"]?["directory.commPortal.password"]?.string == "********", "secrets are masked")
             let locked = try await p.call(.put, "/api/v1/lines/0970192349/settings", token: user, json: #"{"values":{"features.dnd.enabled":true}}"#)
             #expect(locked.status == .forbidden)
             #expect(locked.error == "setting features.dnd.enabled is locked by the customer settings")
-            let adminOnly = try await p.call(.put, "/api/v1/lines/0970192349/settings", token: user, json: #"{"values":{"keys.line.2.type":"blf"}}"#)
+            let adminOnly = try await p.call(.put, "/api/v1/lines/0970192349/settings", token: user, json: #"{"values":{"keys.line.1.type":"blf"}}"#)
             #expect(adminOnly.status == .forbidden)
-            #expect(adminOnly.error == "setting keys.line.2.type may be changed by an administrator or above, not a user")
+            #expect(adminOnly.error == "setting keys.line.1.type may be changed by an administrator or above, not a user")
+            // A speed dial's value is a number: a name is refused, with its code.
+            let name = try await p.call(.put, "/api/v1/lines/0970192349/settings", token: user, json: #"{"values":{"keys.soft.1.type":"speed_dial","keys.soft.1.value":"Jean"}}"#)
+            #expect(name.status == .unprocessableContent)
+            #expect(name.json["code"]?.string == "key-value")
             let unknown = try await p.call(.put, "/api/v1/lines/0970192349/settings", token: user, json: #"{"values":{"keys.turbo":"1"}}"#)
             #expect(unknown.status == .unprocessableContent)
             let invalid = try await p.call(.put, "/api/v1/lines/0970192349/settings", token: user, json: #"{"values":{"preferences.ringtone":"Ring9"}}"#)

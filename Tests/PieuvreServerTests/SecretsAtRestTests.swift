@@ -23,7 +23,7 @@ import Testing
             try await p.createLine(token: reseller, sda: "0970192349", name: "Salle", extra: #","sipPassword":"sip-secret-0192""#)
             _ = try await p.call(.put, "/api/v1/customers/10000/settings", token: reseller, json: #"{"values":{"directory.ldap.bindPassword":"ldap-secret-1"}}"#)
             // A database from before encryption: the same values in clear.
-            let sql = p.store.storage.sql
+            let sql = try p.store.storage.sql
             try await sql.raw("UPDATE lines SET sip_password = 'sip-in-clear-1'").run()
             try await sql.raw("UPDATE settings_values SET value = 'ldap-in-clear-1' WHERE key = 'directory.ldap.bindPassword'").run()
             try await p.store.sealSecretsAtRest()

@@ -65,7 +65,7 @@ def test_user_tunes_keys_sees_locks_adds_a_contact_and_the_phone_follows(browser
     open_all(browser)
     # Touche4 is read-only, with who locked it; admin-only settings are not offered.
     locked = setting_field(browser, "keys.soft.4.type")
-    assert "verrouillé par client 10000" in locked.text and not locked.find_elements(By.TAG_NAME, "select")
+    assert "verrouillé par le client 10000" in locked.text and not locked.find_elements(By.TAG_NAME, "select")
     assert not browser.find_elements(By.CSS_SELECTOR, "div.field[data-key='preferences.timeZone']")
     # Touche2 becomes a speed dial.
     setting_field(browser, "keys.soft.2.type").find_element(By.CSS_SELECTOR, "option[value='speed_dial']").click()
@@ -89,7 +89,7 @@ def test_user_tunes_keys_sees_locks_adds_a_contact_and_the_phone_follows(browser
     browser.find_element(By.ID, "contact-name").send_keys("Bruno")
     browser.find_element(By.ID, "contact-number").send_keys("12")
     submit(browser, browser.find_element(By.ID, "contact-submit"))
-    assert "numbers[0].number '12'" in browser.find_element(By.ID, "error").text
+    assert "Numéro « 12 »" in browser.find_element(By.ID, "error").text
     assert browser.find_element(By.ID, "contact-name").get_attribute("value") == "Bruno"
     both_languages(browser, "user-contacts")
     submit(browser, browser.find_element(By.ID, "tab-account"))
@@ -186,7 +186,7 @@ def test_notifications_signal_lumineux_as_the_seed_shows(browser, platform):
     submit(browser, browser.find_element(By.ID, "lamp-add"))
     browser.find_element(By.ID, "number-1").send_keys("0140000001")
     submit(browser, browser.find_element(By.ID, "lamp-apply"))
-    assert "is not a line of this customer" in browser.find_element(By.ID, "error").text
+    assert "n'est pas une ligne de ce client" in browser.find_element(By.ID, "error").text
     assert browser.find_element(By.ID, "number-1").get_attribute("value") == "0140000001"
     # The voicemail platform reports a message: the lamp of 0222969569's phones is lit.
     op = login(base, "admin", "e2e-admin-pass")

@@ -24,7 +24,7 @@ struct ContactsController {
         let query = request.uri.queryParameters
         var limit: Int?
         if let text = query.get("limit") {
-            guard let n = Int(text), (1...1000).contains(n) else { throw DomainError.invalid(field: "limit", value: String(text), reason: "must be a whole number from 1 to 1000") }
+            guard let n = Int(text), (1...1000).contains(n) else { throw DomainError.invalid(field: "limit", value: String(text), reason: .wholeNumber(1, 1000)) }
             limit = n
         }
         let page = try await store.contacts(actor, sda: try context.parameters.text("sda"), q: query.get("q").map { String($0) }, limit: limit, cursor: query.get("cursor").flatMap { $0.isEmpty ? nil : String($0) })

@@ -34,7 +34,7 @@ struct FirmwareController {
 
     @Sendable func upload(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
-        guard actor.role == .operator else { throw DomainError.forbidden("only the operator may upload firmware") }
+        guard actor.role == .operator else { throw DomainError.forbidden(Reason("operator-only", en: "only the operator may upload firmware", fr: "Seul l'opérateur peut déposer un micrologiciel.")) }
         let query = request.uri.queryParameters
         let fields = try Store.firmwareFields(family: query["family"].map(String.init), version: query["version"].map(String.init), filename: query["filename"].map(String.init))
         if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/octet-stream") {
@@ -58,7 +58,7 @@ struct FirmwareController {
                 try handle.write(contentsOf: buffer.readableBytesView)
             }
             try handle.close()
-            guard size > 0 else { throw DomainError.unprocessable("the body is empty: send the firmware file itself") }
+            guard size > 0 else { throw DomainError.unprocessable(Reason("empty-body", en: "the body is empty: send the firmware file itself", fr: "Le corps est vide : envoyez le fichier du micrologiciel.")) }
             let sha256 = Hex.lower(hasher.finalize())
             // Recorded first (the filename is unique there), then put in place under its name.
             let view = try await store.addFirmware(actor, family: fields.family, version: fields.version, filename: fields.filename, size: size, sha256: sha256)

@@ -38,7 +38,7 @@ enum PhoneImportFile {
         guard let count else { throw DomainError.missing(field: "block.count") }
         guard let model else { throw DomainError.missing(field: "block.model") }
         guard (1...limit).contains(count) else {
-            throw DomainError.invalid(field: "block.count", value: String(count), reason: "must be between 1 and \(limit)")
+            throw DomainError.invalid(field: "block.count", value: String(count), reason: Reason("out-of-range", en: "must be between 1 and \(limit)", fr: "doit être compris entre 1 et \(limit)."))
         }
         let first = try MACAddress(parsing: firstMac)
         _ = try first.advanced(by: UInt64(count - 1))

@@ -27,12 +27,12 @@ struct VoicemailController {
         let body = try await JSONBody.read(request, context: context, allowed: ["event", "messageId", "class", "urgent", "from"])
         guard let eventText = try body.string("event") else { throw DomainError.missing(field: "event") }
         guard let event = VoicemailEvent(rawValue: eventText) else {
-            throw DomainError.invalid(field: "event", value: eventText, reason: "is not one of: deposited, read, unread, deleted")
+            throw DomainError.invalid(field: "event", value: eventText, reason: .oneOf(["deposited", "read", "unread", "deleted"]))
         }
         guard let messageID = try body.string("messageId") else { throw DomainError.missing(field: "messageId") }
         let classText = try body.string("class") ?? "voice"
         guard let messageClass = VoicemailMessage.Class(rawValue: classText) else {
-            throw DomainError.invalid(field: "class", value: classText, reason: "is not one of: voice, fax")
+            throw DomainError.invalid(field: "class", value: classText, reason: .oneOf(["voice", "fax"]))
         }
         let report = VoicemailReport(event: event, messageID: messageID, messageClass: messageClass, urgent: try body.bool("urgent") ?? false, from: try body.string("from"))
         let sda = try context.parameters.text("sda")
@@ -86,7 +86,7 @@ struct VoicemailController {
         let address = try body.string("address") ?? ""
         let languageText = try body.string("language") ?? "fr"
         guard let language = VoicemailMail.Language(rawValue: languageText) else {
-            throw DomainError.invalid(field: "language", value: languageText, reason: "is not one of: fr, en")
+            throw DomainError.invalid(field: "language", value: languageText, reason: .oneOf(["fr", "en"]))
         }
         // Every field is read (and its type checked) even when the rule is being removed.
         let faxes = try body.bool("faxes") ?? false, urgent = try body.bool("urgent") ?? false

@@ -23,6 +23,10 @@ struct APIError: Error {
 /// The one place where errors become responses: `{"error": "..."}` with the right status.
 /// Anything unexpected is logged and answered 500 without details.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The portals' styled, localized page for a browser's failure outside any portal route
+    /// (an unknown address), with the header of whoever is signed in.
+    var page: (@Sendable (Request, HTTPResponse.Status) async -> Response)? = nil
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
@@ -46,7 +50,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             let message = error.body ?? (error.status == .notFound ? "no route \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             // A browser that strays outside the API and the phones' directory gets a page.
-            if Self.wantsHTML(request) { return ProblemHTML.response(status: error.status, message: message) }
+            if Self.wantsHTML(request) {
+                if let page { return await page(request, error.status) }
+                return ProblemHTML.response(status: error.status, message: message)
+            }
             return Self.response(error.status, ["error": .string(message)])
         } catch let error as any HTTPResponseError {
             let message = error.status == .contentTooLarge ? "request body is too large" : error.status.reasonPhrase
@@ -63,19 +70,25 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return request.headers[.accept]?.contains("text/html") ?? false
     }
 
+    /// Every domain error carries its `code` beside the English message, the same code the
+    /// portals translate from.
     static func response(for error: DomainError) -> Response {
+        let message: JSONValue = .string(error.description), code: JSONValue = .string(error.code)
         switch error {
         case .invalid, .missing, .unprocessable:
-            return response(.unprocessableContent, ["error": .string(error.description)])
-        case let .duplicate(field, value):
-            return response(.conflict, ["error": .string(error.description), "field": .string(field), "value": .string(value)])
+            return response(.unprocessableContent, ["error": message, "code": code])
+        case let .duplicate(field, value, holder):
+            var body: [String: JSONValue] = ["error": message, "code": code, "field": .string(field), "value": .string(value)]
+            // Who holds it, for a caller allowed to see that customer.
+            if let holder { body["customer"] = .string(holder) }
+            return response(.conflict, body)
         case .notFound:
-            return response(.notFound, ["error": .string(error.description)])
+            return response(.notFound, ["error": message, "code": code])
         case .forbidden:
-            return response(.forbidden, ["error": .string(error.description)])
+            return response(.forbidden, ["error": message, "code": code])
         case let .importRefused(lines):
             let entries = lines.prefix(DomainError.maxListedErrors).map { JSONValue.object(["line": .number(Double($0.line)), "error": .string($0.error)]) }
-            return response(.unprocessableContent, ["error": .string(error.description), "lines": .array(Array(entries)), "total": .number(Double(lines.count))])
+            return response(.unprocessableContent, ["error": message, "code": code, "lines": .array(Array(entries)), "total": .number(Double(lines.count))])
         }
     }
 

@@ -10,12 +10,12 @@ enum ListQuery {
         var limit: Int?
         if let text = query.get("limit") {
             guard let n = Int(text), (1...ListRequest.maxLimit).contains(n) else {
-                throw DomainError.invalid(field: "limit", value: String(text.prefix(20)), reason: "must be a whole number from 1 to \(ListRequest.maxLimit)")
+                throw DomainError.invalid(field: "limit", value: String(text.prefix(20)), reason: .wholeNumber(1, ListRequest.maxLimit))
             }
             limit = n
         }
         if let q = query.get("q"), q.count > 100 {
-            throw DomainError.invalid(field: "q", value: String(q.prefix(20)) + "…", reason: "is longer than 100 characters")
+            throw DomainError.invalid(field: "q", value: String(q.prefix(20)) + "…", reason: .tooLong(100))
         }
         // An empty cursor is the first page, as an absent one.
         let cursor = query.get("cursor").flatMap { $0.isEmpty ? nil : String($0) }
@@ -28,7 +28,7 @@ enum ListQuery {
         switch text {
         case "true": return true
         case "false": return false
-        default: throw DomainError.invalid(field: name, value: String(text.prefix(20)), reason: "must be true or false")
+        default: throw DomainError.invalid(field: name, value: String(text.prefix(20)), reason: .trueOrFalse)
         }
     }
 }

@@ -39,9 +39,9 @@ struct AdministratorController {
 
     private func phonesPage(_ request: Request, _ actor: Actor, status: HTTPResponse.Status = .ok, _ adjust: (inout AdminPhonesPage) -> Void) async throws -> Response {
         let reference = try await reference(actor)
-        let q = request.uri.queryParameters.get("q") ?? ""
+        let q = kit.query(request)["q"] ?? ""
         // A page at a time, searched in the database: a customer of 100,000 phones costs a page.
-        let page = try await store.phones(actor, reference: reference, ListRequest(q: q, cursor: request.uri.queryParameters.get("after")))
+        let page = try await store.phones(actor, reference: reference, ListRequest(q: q, cursor: kit.query(request)["after"]))
         var model = AdminPhonesPage(phones: page.items.map(PhoneRow.init), departments: try await store.departments(actor, reference: reference, .all).items.map { Option($0.name) }, q: q,
                                     next: page.next.map { PortalKit.query("/admin", ["q": q, "after": $0]) })
         adjust(&model)
@@ -50,6 +50,9 @@ struct AdministratorController {
 
     @Sendable func assign(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.form(request, roles: [.administrator], limit: 256 * 1024) { actor, form in
+            guard !form.all("mac").isEmpty else {
+                throw DomainError.unprocessable(Reason("none-ticked", en: Labels.en["noneTicked"]!, fr: Labels.fr["noneTicked"]!))
+            }
             var patch = PhonePatch()
             if form["action"] == "line" {
                 patch.sda = .set(form["sda"] ?? "")
@@ -60,7 +63,7 @@ struct AdministratorController {
             let saved = kit.language(request).text("saved")
             return try await phonesPage(request, actor) { $0.message = saved }
         } invalid: { actor, _, error in
-            try await phonesPage(request, actor, status: .unprocessableContent) { $0.error = error.description }
+            try await phonesPage(request, actor, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -75,12 +78,18 @@ struct AdministratorController {
     private func phonePage(_ request: Request, _ actor: Actor, mac: String, status: HTTPResponse.Status = .ok, _ adjust: (inout PhonePage) -> Void) async throws -> Response {
         let phone = try await store.phone(actor, mac: mac)
         await kit.journal.flush()
+        let lang = kit.language(request)
         let events = try await store.provisioningLog(actor, mac: phone.mac, ListRequest(limit: 20)).items.map {
-            PhonePage.Event(at: PortalKit.date($0.at), file: $0.file, ip: $0.sourceIP, outcome: $0.outcome.rawValue, transport: $0.transport)
+            PhonePage.Event(at: PortalKit.date($0.at), file: $0.file, ip: $0.sourceIP, outcome: lang.text("outcome." + $0.outcome.rawValue), transport: $0.transport)
         }
+        let windowState = phone.windowOpen
+            ? lang.text("windowOpenUntil").replacingOccurrences(of: "{date}", with: PortalKit.date(phone.authenticateUntil))
+            : lang.text("windowClosedSince")
         var model = PhonePage(
             phone: .init(mac: phone.mac, description: phone.description, sda: phone.sda ?? "", authenticatedIP: phone.authenticatedIP ?? ""),
-            assigned: phone.sda != nil, models: Option.models(selected: phone.model), untilInput: PortalKit.localInput(phone.authenticateUntil),
+            assigned: phone.sda != nil, windowState: windowState, windowOpen: phone.windowOpen,
+            back: actor.role == .administrator ? "/admin" : "/extranet/clients/\(phone.customer)#phones-title",
+            models: Option.models(selected: phone.model), untilInput: PortalKit.localInput(phone.authenticateUntil),
             authenticatedAt: phone.authenticatedAt.map { PortalKit.date($0) }, events: events)
         adjust(&model)
         return kit.render(.phone, model, request, status: status, actor: actor)
@@ -95,7 +104,7 @@ struct AdministratorController {
             patch.sda = .set(form.checked("assigned") ? (form["sda"] ?? "") : nil)
             if let until = form.optional("until") {
                 guard let date = PortalKit.parseLocalInput(until) else {
-                    throw DomainError.invalid(field: "authenticateUntil", value: until, reason: "is not a date and time")
+                    throw DomainError.invalid(field: "authenticateUntil", value: until, reason: Reason("bad-date", en: "is not a date and time", fr: "n'est pas une date et une heure."))
                 }
                 patch.authenticateUntil = .set(date)
             }
@@ -103,10 +112,17 @@ struct AdministratorController {
             if let newMAC = form.optional("mac") { patch.mac = .set(newMAC) }
             let changed = try await store.updatePhone(actor, mac: mac, patch)
             let saved = kit.language(request).text("saved")
-            // A replaced phone's page is under its new MAC.
-            return try await phonePage(request, actor, mac: changed.mac) { $0.message = saved }
+            // A replaced phone's page is under its new MAC. The seed's dance unticks "Affecté à
+            // la ligne ?" first: the number stays in its box so ticking again restores it.
+            let typedSDA = form["sda"] ?? ""
+            return try await phonePage(request, actor, mac: changed.mac) { page in
+                page.message = saved
+                if changed.sda == nil, !typedSDA.isEmpty {
+                    page.phone = .init(mac: page.phone.mac, description: page.phone.description, sda: typedSDA, authenticatedIP: page.phone.authenticatedIP)
+                }
+            }
         } invalid: { actor, _, error in
-            try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = error.description }
+            try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -120,7 +136,7 @@ struct AdministratorController {
             let saved = kit.language(request).text("saved")
             return try await phonePage(request, actor, mac: mac) { $0.message = saved }
         } invalid: { actor, _, error in
-            try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = error.description }
+            try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -136,7 +152,7 @@ struct AdministratorController {
         return await kit.form(request, roles: [.administrator, .reseller], limit: 256 * 1024) { actor, form in
             try await kit.savePhoneSettings(request, actor, form, mac: mac, tabs: nil, back: "/admin/phones/\(mac)", action: "/admin/phones/\(mac)/settings")
         } invalid: { actor, _, error in
-            try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: nil, back: "/admin/phones/\(mac)", action: "/admin/phones/\(mac)/settings", error: error.description, status: .unprocessableContent)
+            try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: nil, back: "/admin/phones/\(mac)", action: "/admin/phones/\(mac)/settings", error: kit.say(error, request), status: .unprocessableContent)
         }
     }
 
@@ -190,7 +206,7 @@ struct AdministratorController {
             let saved = kit.language(request).text("saved")
             return try await departmentsPage(request, actor) { $0.message = saved }
         } invalid: { actor, _, error in
-            try await departmentsPage(request, actor, status: .unprocessableContent) { $0.error = error.description }
+            try await departmentsPage(request, actor, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -198,7 +214,7 @@ struct AdministratorController {
 
     @Sendable func profiles(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: [.administrator]) { actor in
-            try await profilesPage(request, actor, department: request.uri.queryParameters.get("department") ?? "")
+            try await profilesPage(request, actor, department: kit.query(request)["department"] ?? "")
         }
     }
 
@@ -230,10 +246,10 @@ struct AdministratorController {
                 return try await profilesPage(request, actor, department: department, message: kit.language(request).text("saved"))
             } catch let error as DomainError {
                 if case .notFound = error { throw error }
-                return try await profilesPage(request, actor, department: department, error: error.description, status: .unprocessableContent)
+                return try await profilesPage(request, actor, department: department, error: kit.say(error, request), status: .unprocessableContent)
             }
         } invalid: { actor, form, error in
-            try await profilesPage(request, actor, department: form["department"] ?? "", error: error.description, status: .unprocessableContent)
+            try await profilesPage(request, actor, department: form["department"] ?? "", error: kit.say(error, request), status: .unprocessableContent)
         }
     }
 }

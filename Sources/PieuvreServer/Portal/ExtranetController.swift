@@ -37,8 +37,8 @@ struct ExtranetController {
     }
 
     private func clientsPage(_ request: Request, _ actor: Actor, form: [String: String], error: String?) async throws -> Response {
-        let q = request.uri.queryParameters.get("q") ?? ""
-        let page = try await store.customers(actor, ListRequest(q: q, cursor: request.uri.queryParameters.get("after")))
+        let q = kit.query(request)["q"] ?? ""
+        let page = try await store.customers(actor, ListRequest(q: q, cursor: kit.query(request)["after"]))
         let rows = page.items.map { ClientsPage.Row(created: PortalKit.date($0.createdAt), reference: $0.reference, companyName: $0.companyName) }
         let model = ClientsPage(customers: rows, q: q, next: page.next.map { PortalKit.query("/extranet", ["q": q, "after": $0]) }, canCreate: actor.role == .reseller, form: form, error: error)
         return kit.render(.clients, model, request, status: error == nil ? .ok : .unprocessableContent, actor: actor)
@@ -50,9 +50,9 @@ struct ExtranetController {
         await kit.form(request, roles: [.reseller]) { actor, form in
             let input = NewCustomer(companyName: form["companyName"], siret: form["siret"], address: form["address"], postalCode: form["postalCode"], city: form["city"], reference: form.optional("reference"))
             let sheet = try await store.createCustomer(actor, input)
-            return kit.redirect("/extranet/clients/\(sheet.reference)")
+            return kit.redirect(PortalKit.query("/extranet/clients/\(sheet.reference)", ["done": "created"]))
         } invalid: { actor, form, error in
-            try await clientsPage(request, actor, form: Self.kept(form, Self.customerFields), error: error.description)
+            try await clientsPage(request, actor, form: Self.kept(form, Self.customerFields), error: kit.say(error, request))
         }
     }
 
@@ -73,7 +73,7 @@ struct ExtranetController {
     /// page of 100, not 51 MB.
     func clientModel(_ actor: Actor, reference: String, request: Request) async throws -> ClientPage {
         let sheet = try await store.customer(actor, reference: reference)
-        let query = request.uri.queryParameters
+        let query = kit.query(request)
         let lineQ = query.get("lq") ?? "", phoneQ = query.get("pq") ?? ""
         let lines = try await store.lines(actor, reference: reference, ListRequest(q: lineQ, cursor: query.get("lafter")))
         let phones = try await store.phones(actor, reference: reference, ListRequest(q: phoneQ, cursor: query.get("pafter")))
@@ -86,7 +86,8 @@ struct ExtranetController {
             phoneQ: phoneQ, phonesNext: phones.next.map { PortalKit.query(here, ["pq": phoneQ, "pafter": $0, "lq": lineQ]) + "#phones" },
             phoneCount: try await store.phoneCount(actor, reference: reference),
             models: Option.models(),
-            departments: try await store.departments(actor, reference: reference, .all).items.map { Option($0.name) })
+            departments: try await store.departments(actor, reference: reference, .all).items.map { Option($0.name) },
+            backToList: actor.role >= .reseller)
     }
 
     private func clientPage(_ request: Request, _ actor: Actor, _ reference: String, status: HTTPResponse.Status = .ok, _ adjust: (inout ClientPage) -> Void) async throws -> Response {
@@ -101,7 +102,7 @@ struct ExtranetController {
         await kit.page(request, roles: Self.sheetRoles) { actor in
             let reference = try context.parameters.text("ref")
             _ = try await store.customer(actor, reference: reference)
-            return provisionPage(request, actor, reference, form: ["sda": request.uri.queryParameters.get("sda") ?? ""], error: nil)
+            return provisionPage(request, actor, reference, form: ["sda": kit.query(request)["sda"] ?? ""], error: nil)
         }
     }
 
@@ -113,21 +114,23 @@ struct ExtranetController {
     @Sendable func provision(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let reference = context.parameters.optionalText("ref") ?? ""
         return await kit.form(request, roles: Self.sheetRoles) { actor, form in
-            _ = try await store.registerPhone(actor, reference: reference, NewPhone(mac: form["mac"], model: form["model"], description: form["description"], sda: form.optional("sda")))
-            return kit.redirect("/extranet/clients/\(reference)#compte")
+            let phone = try await store.registerPhone(actor, reference: reference, NewPhone(mac: form["mac"], model: form["model"], description: form["description"], sda: form.optional("sda")))
+            // Back on the fiche client at its phone list, saying what was done.
+            return kit.redirect(PortalKit.query("/extranet/clients/\(reference)", ["done": "provisioned", "mac": phone.mac]) + "#phones-title")
         } invalid: { actor, form, error in
             // The form comes back as typed, with the message (the seed's exact duplicate text).
-            provisionPage(request, actor, reference, form: Self.kept(form, ["mac", "model", "description", "sda"]), error: error.description)
+            provisionPage(request, actor, reference, form: Self.kept(form, ["mac", "model", "description", "sda"]), error: kit.say(error, request))
         }
     }
 
     @Sendable func deletePhone(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let reference = context.parameters.optionalText("ref") ?? ""
         return await kit.form(request, roles: Self.sheetRoles) { actor, _ in
-            try await store.deletePhone(actor, mac: try context.parameters.text("mac"))
-            return kit.redirect("/extranet/clients/\(reference)#compte")
+            let mac = try context.parameters.text("mac")
+            try await store.deletePhone(actor, mac: mac)
+            return kit.redirect(PortalKit.query("/extranet/clients/\(reference)", ["done": "deleted", "mac": mac]) + "#phones-title")
         } invalid: { actor, _, error in
-            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = error.description }
+            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -139,7 +142,7 @@ struct ExtranetController {
             let csv = form["csv"] ?? ""
             return try await runImport(request, actor, reference, csv: csv, dryRun: form["action"] != "import") { try PhoneImportFile.rows(csv: csv) }
         } invalid: { actor, form, error in
-            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = error.description; $0.csv = form["csv"] }
+            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = kit.say(error, request); $0.csv = form["csv"] }
         }
     }
 
@@ -150,7 +153,7 @@ struct ExtranetController {
                 try PhoneImportFile.rows(firstMac: form["firstMac"], count: Int(form["count"] ?? ""), model: form["model"], description: nil, sda: nil, limit: PhonesController.blockLimit)
             }
         } invalid: { actor, _, error in
-            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = error.description }
+            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -163,14 +166,15 @@ struct ExtranetController {
             return try await clientPage(request, actor, reference) { page in
                 if dryRun {
                     page.previewCount = result.macs.count
+                    page.previewText = lang.counted(result.macs.count, "previewOk")
                     page.csv = csv
                 } else {
-                    page.message = "\(result.created) \(lang.text("imported"))"
+                    page.message = "\(result.created) \(lang.counted(result.created, "imported"))"
                 }
             }
         } catch let DomainError.importRefused(lines) {
             return try await clientPage(request, actor, reference, status: .unprocessableContent) { page in
-                page.importErrors = lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: $0.error) }
+                page.importErrors = lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: PortalMessages.text($0, kit.language(request))) }
                 page.csv = csv
             }
         }
@@ -186,10 +190,10 @@ struct ExtranetController {
             input.licence = form.optional("licence")
             input.portalPassword = form.optional("portalPassword")
             input.administrator = form.checked("administrator")
-            _ = try await store.createLine(actor, reference: reference, input)
-            return kit.redirect("/extranet/clients/\(reference)#compte")
+            let line = try await store.createLine(actor, reference: reference, input)
+            return kit.redirect(PortalKit.query("/extranet/clients/\(reference)", ["done": "lineCreated", "sda": line.sda]) + "#compte")
         } invalid: { actor, _, error in
-            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = error.description }
+            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -202,7 +206,7 @@ struct ExtranetController {
             let saved = kit.language(request).text("saved")
             return try await clientPage(request, actor, reference) { $0.message = saved }
         } invalid: { actor, _, error in
-            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = error.description }
+            try await clientPage(request, actor, reference, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -246,9 +250,9 @@ struct ExtranetController {
             patch.administrator = .set(form.checked("administrator"))
             if let password = form.optional("portalPassword") { patch.portalPassword = .set(password) }
             _ = try await store.updateLine(actor, sda: sda, patch)
-            return kit.redirect("/extranet/clients/\(reference)#compte")
+            return kit.redirect(PortalKit.query("/extranet/clients/\(reference)", ["done": "lineSaved", "sda": sda]) + "#compte")
         } invalid: { actor, form, error in
-            try await lineView(request, actor, reference: reference, sda: sda, typed: form, error: error.description)
+            try await lineView(request, actor, reference: reference, sda: sda, typed: form, error: kit.say(error, request))
         }
     }
 }

@@ -22,6 +22,7 @@ struct FormBody {
     }
 
     subscript(_ key: String) -> String? { fields[key]?.first }
+    func get(_ key: String) -> String? { self[key] }
     func all(_ key: String) -> [String] { fields[key] ?? [] }
 
     /// A field that is absent or blank means "none".

@@ -7,10 +7,40 @@ enum PortalLanguage: String, Sendable {
 
     /// One label; a key missing from the table shows as itself (a test keeps both tables whole).
     func text(_ key: String) -> String { labels[key] ?? key }
+
+    /// A label after a count: its `.one` form for one (and for zero in French, where 0 and 1
+    /// take the singular), the plural otherwise.
+    func counted(_ n: Int, _ key: String) -> String {
+        let singular = self == .fr ? n < 2 : n == 1
+        return singular ? (labels[key + ".one"] ?? text(key)) : text(key)
+    }
 }
 
 enum Labels {
     static let fr: [String: String] = [
+        "from.catalogue": "vient de la valeur par défaut", "from.platform": "vient de la plateforme", "from.reseller": "vient du revendeur",
+        "from.customer": "vient du client", "from.department": "vient du département", "from.line": "vient de la ligne", "from.phone": "vient du téléphone",
+        "lockedBy.platform": "verrouillé par la plateforme", "lockedBy.reseller": "verrouillé par le revendeur", "lockedBy.customer": "verrouillé par le client",
+        "lockedBy.department": "verrouillé par le département", "lockedBy.line": "verrouillé par la ligne", "lockedBy.phone": "verrouillé par le téléphone", "lockedBy.catalogue": "verrouillé",
+        "imported.one": "téléphone importé.", "imported2.one": "contact importé.", "previewOk.one": "ligne valide : cliquez sur Importer pour l'ajouter.",
+        "throttled.one": "Trop d'échecs de connexion : réessayez dans 1 seconde.",
+        "navPhones": "Téléphones", "editLine": "Modifier l'utilisateur", "problemTitle": "Erreur", "language": "Langue",
+        "notFoundPage": "Cette page n'existe pas.", "home": "Accueil",
+        "done.provisioned": "Téléphone {mac} provisionné.", "done.deleted": "Téléphone {mac} supprimé.",
+        "done.created": "Client créé.", "done.lineCreated": "Utilisateur {sda} créé.", "done.lineSaved": "Utilisateur {sda} enregistré.",
+        "done.contactAdded": "Contact ajouté.", "done.contactDeleted": "Contact supprimé.", "confirmDeleteContact": "Supprimer ce contact ?",
+        "noneTicked": "Cochez au moins un téléphone dans la liste.", "lampCleared": "Règles du signal lumineux supprimées.",
+        "confirmClearLamp": "Supprimer toutes les règles du signal lumineux ?",
+        "contactFile": "Fichier (CSV ou vCard)", "contactImportHelp": "Colonnes nom,numéro,type (travail, mobile, domicile, autre) ou name,number,label ; ou des vCard.",
+        "windowState": "État de la fenêtre", "windowOpenUntil": "Fenêtre ouverte jusqu'au {date} : le téléphone peut récupérer sa configuration avec sa seule adresse MAC.",
+        "windowClosedSince": "Fenêtre fermée : le téléphone doit présenter ses identifiants. Rouvrez-la s'il a été réinitialisé.",
+        "presentedHint": "N° à présenter", "saveChanges": "Enregistrer",
+        "outcome.served": "servi", "outcome.not found": "inconnu", "outcome.window closed": "fenêtre fermée", "outcome.bad credentials": "identifiants faux",
+        "outcome.MAC mismatch": "MAC différente", "outcome.throttled": "bloqué (balayage)", "outcome.outside networks": "hors des réseaux du client",
+        "outcome.delivered": "remis", "outcome.refused": "refusé", "outcome.no answer": "sans réponse",
+        "keyValueHelp": "Valeur : le numéro à appeler (numérotation rapide) ou à superviser (BLF), par exemple 0970711112 ou 201.",
+        "breadcrumbClients": "Clients",
+
         "transport": "Transport", "notifications": "Notifications", "lamp": "Signal lumineux", "email": "E-mail",
         "lampTitle": "Notifier la présence d'un nouveau message vocal à l'aide d'un signal lumineux",
         "phoneNumber": "Numéro de téléphone", "allFaxes": "Toutes les fax", "urgentVoicemail": "Message vocal urgent",
@@ -72,6 +102,29 @@ enum Labels {
     ]
 
     static let en: [String: String] = [
+        "from.catalogue": "from the default value", "from.platform": "from the platform", "from.reseller": "from the reseller",
+        "from.customer": "from the customer", "from.department": "from the department", "from.line": "from the line", "from.phone": "from the phone",
+        "lockedBy.platform": "locked by the platform", "lockedBy.reseller": "locked by the reseller", "lockedBy.customer": "locked by the customer",
+        "lockedBy.department": "locked by the department", "lockedBy.line": "locked by the line", "lockedBy.phone": "locked by the phone", "lockedBy.catalogue": "locked",
+        "imported.one": "phone imported.", "imported2.one": "contact imported.", "previewOk.one": "valid line: click Import to add it.",
+        "throttled.one": "Too many failed sign-ins: try again in 1 second.",
+        "navPhones": "Phones", "editLine": "Edit user", "problemTitle": "Error", "language": "Language",
+        "notFoundPage": "This page does not exist.", "home": "Home",
+        "done.provisioned": "Phone {mac} provisioned.", "done.deleted": "Phone {mac} deleted.",
+        "done.created": "Customer created.", "done.lineCreated": "User {sda} created.", "done.lineSaved": "User {sda} saved.",
+        "done.contactAdded": "Contact added.", "done.contactDeleted": "Contact deleted.", "confirmDeleteContact": "Delete this contact?",
+        "noneTicked": "Tick at least one phone in the list.", "lampCleared": "Message lamp rules deleted.",
+        "confirmClearLamp": "Delete every message lamp rule?",
+        "contactFile": "File (CSV or vCard)", "contactImportHelp": "Columns name,number,label (work, mobile, home, other) or nom,numéro,type; or vCards.",
+        "windowState": "Window", "windowOpenUntil": "Window open until {date}: the phone may fetch its configuration with its MAC address alone.",
+        "windowClosedSince": "Window closed: the phone must present its credentials. Reopen it if the phone was reset.",
+        "presentedHint": "Presented number", "saveChanges": "Save",
+        "outcome.served": "served", "outcome.not found": "unknown", "outcome.window closed": "window closed", "outcome.bad credentials": "bad credentials",
+        "outcome.MAC mismatch": "MAC mismatch", "outcome.throttled": "blocked (scan)", "outcome.outside networks": "outside the customer's networks",
+        "outcome.delivered": "delivered", "outcome.refused": "refused", "outcome.no answer": "no answer",
+        "keyValueHelp": "Value: the number to dial (speed dial) or to watch (BLF), for example 0970711112 or 201.",
+        "breadcrumbClients": "Customers",
+
         "transport": "Transport", "notifications": "Notifications", "lamp": "Message lamp", "email": "E-mail",
         "lampTitle": "Show a new voicemail with the message lamp",
         "phoneNumber": "Phone number", "allFaxes": "All faxes", "urgentVoicemail": "Urgent voicemail",

@@ -65,17 +65,20 @@ extension PortalKit {
         do {
             return try await body()
         } catch PortalFailure.signedOut {
-            return redirect("/")
+            // Back to the page first asked for once signed in (a GET's address only: a form
+            // posted after the session ended is not replayed).
+            let next = request.method == .get ? here(request) : "/"
+            return redirect(next == "/" ? "/" : Self.query("/", ["next": next]))
         } catch PortalFailure.expiredForm {
-            return problem(request, status: .forbidden, message: lang.text("expiredForm"))
+            return await problemPage(request, status: .forbidden, message: lang.text("expiredForm"))
         } catch let error as DomainError {
             switch error {
-            case .notFound: return problem(request, status: .notFound, message: error.description)
-            case .forbidden: return problem(request, status: .forbidden, message: error.description)
-            default: return problem(request, status: .unprocessableContent, message: error.description)
+            case .notFound: return await problemPage(request, status: .notFound, message: PortalMessages.text(error, lang))
+            case .forbidden: return await problemPage(request, status: .forbidden, message: PortalMessages.text(error, lang))
+            default: return await problemPage(request, status: .unprocessableContent, message: PortalMessages.text(error, lang))
             }
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            return problem(request, status: .contentTooLarge, message: lang.text("tooLarge"))
+            return await problemPage(request, status: .contentTooLarge, message: lang.text("tooLarge"))
         } catch {
             logger.error("portal page failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: type(of: error)))"])
             return problem(request, status: .internalServerError, message: lang.text("internalError"))

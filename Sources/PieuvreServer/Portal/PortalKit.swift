@@ -73,7 +73,7 @@ struct PortalKit: Sendable {
     // MARK: who and how
 
     func language(_ request: Request) -> PortalLanguage {
-        if let q = request.uri.queryParameters.get("lang"), let lang = PortalLanguage(rawValue: q) { return lang }
+        if let q = query(request)["lang"], let lang = PortalLanguage(rawValue: q) { return lang }
         if let c = request.cookies["pieuvre_lang"]?.value, let lang = PortalLanguage(rawValue: c) { return lang }
         if let accept = request.headers[.acceptLanguage]?.lowercased(), accept.hasPrefix("en") { return .en }
         return .fr
@@ -116,44 +116,112 @@ struct PortalKit: Sendable {
 
     // MARK: rendering
 
-    /// What every template sees around the page's own model.
+    /// What every template sees around the page's own model: the labels, the CSRF token, who is
+    /// signed in, the role's navigation bar, the language switch's link and the page's title.
     struct Frame<Model>: @unchecked Sendable {
         let t: [String: String]
         let csrf: String
         let who: String?
+        let nav: [NavLink]
+        let langHref: String
+        let pageTitle: String
+        /// What the last form did, after its redirect (`?done=`), in the page's language.
+        var notice: String? = nil
         let page: Model
     }
 
     func render<Model>(_ template: PageTemplate, _ model: Model, _ request: Request, status: HTTPResponse.Status = .ok, actor: Actor? = nil, csrf: String? = nil) -> Response {
         let lang = language(request)
-        guard let html = html(template, model, lang: lang, csrf: csrf ?? self.csrf(request), who: actor?.login) else {
+        guard let html = html(template, model, lang: lang, csrf: csrf ?? self.csrf(request), who: actor?.login, role: actor?.role, here: here(request), notice: done(request)) else {
             logger.error("portal template missing", metadata: ["template": "\(template.rawValue)"])
             return problem(request, status: .internalServerError, message: lang.text("internalError"))
         }
+        return htmlResponse(html, status: status, request: request)
+    }
+
+    private func htmlResponse(_ html: String, status: HTTPResponse.Status, request: Request) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
-        if let q = request.uri.queryParameters.get("lang"), PortalLanguage(rawValue: q) != nil {
-            headers[.setCookie] = "pieuvre_lang=\(q); Path=/; Max-Age=31536000; SameSite=Lax"
+        if let q = query(request)["lang"], PortalLanguage(rawValue: q) != nil {
+            headers[.setCookie] = Self.languageCookie(q)
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 
+    static func languageCookie(_ lang: String) -> String { "pieuvre_lang=\(lang); Path=/; Max-Age=31536000; SameSite=Lax" }
+
     /// The page's HTML: the view step alone, a pure function of the model (snapshot-tested).
-    func html<Model>(_ template: PageTemplate, _ model: Model, lang: PortalLanguage, csrf: String, who: String?) -> String? {
-        library.render(Frame(t: lang.labels, csrf: csrf, who: who, page: model), withTemplate: template.rawValue)
+    func html<Model>(_ template: PageTemplate, _ model: Model, lang: PortalLanguage, csrf: String, who: String?, role: Role? = nil, here: String = "/", notice: String? = nil) -> String? {
+        let frame = Frame(t: lang.labels, csrf: csrf, who: who, nav: role.map { NavLink.bar(for: $0, lang: lang, here: here) } ?? [],
+                          langHref: Self.query("/language", ["lang": lang.other.rawValue, "to": here]),
+                          pageTitle: lang.text(template.titleKey), notice: notice, page: model)
+        return library.render(frame, withTemplate: template.rawValue)
     }
 
-    /// An HTML page for a failure a browser meets (404, 403, an expired form, 500).
-    func problem(_ request: Request, status: HTTPResponse.Status, message: String) -> Response {
+    /// Where the page the person sees lives, for the language switch and the sign-in's return:
+    /// a GET's own address; after a form was posted, the page the form was on (its Referer, when
+    /// it is one of ours), since the POST's address has no page of its own.
+    func here(_ request: Request) -> String {
+        if request.method == .get || request.method == .head {
+            var kept = query(request).fields.filter { !["lang", "done"].contains($0.key) }.sorted { $0.key < $1.key }.flatMap { key, values in values.map { (key, $0) } }
+            kept = kept.filter { !$0.1.isEmpty }
+            return kept.isEmpty ? request.uri.path : request.uri.path + "?" + kept.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
+        }
+        if let referer = request.headers[.referer], let url = URL(string: referer), let host = request.head.authority,
+           url.host.map({ host.hasPrefix($0) }) ?? false {
+            let path = url.path.isEmpty ? "/" : url.path
+            return Self.safeReturn(url.query.map { path + "?" + $0 } ?? path) ?? "/"
+        }
+        return "/"
+    }
+
+    /// A return address we may redirect to: a path on this site, never another host.
+    static func safeReturn(_ to: String?) -> String? {
+        guard let to, to.hasPrefix("/"), !to.hasPrefix("//"), !to.hasPrefix("/\\"), to.count <= 2000,
+              !to.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
+        return to
+    }
+
+    /// The page's query, decoded as browsers encode forms (`+` and `%20` are spaces): the one
+    /// decoder of every portal route.
+    func query(_ request: Request) -> FormBody { FormBody(request.uri.query ?? "") }
+
+    /// The message of a redirect after a form (`?done=provisioned&mac=…`): only the codes the
+    /// labels know, so an address cannot make a page say anything else.
+    func done(_ request: Request) -> String? {
+        let query = query(request)
+        guard let code = query["done"], let text = language(request).labels["done." + code] else { return nil }
+        return text.replacingOccurrences(of: "{mac}", with: String((query["mac"] ?? "").prefix(20)))
+                   .replacingOccurrences(of: "{sda}", with: String((query["sda"] ?? "").prefix(20)))
+    }
+
+    /// A domain error in the page's language, each field by its label.
+    func say(_ error: DomainError, _ request: Request) -> String { PortalMessages.text(error, language(request)) }
+
+    /// An HTML page for a failure a browser meets (404, 403, an expired form, 500): styled, in
+    /// the page's language, with the header of the person signed in (when one is).
+    func problem(_ request: Request, status: HTTPResponse.Status, message: String, actor: Actor? = nil) -> Response {
         let model = ProblemPage(status: String(status.code), message: message)
-        if let html = library.render(Frame(t: language(request).labels, csrf: "", who: nil, page: model), withTemplate: PageTemplate.problem.rawValue) {
-            var headers = HTTPFields()
-            headers[.contentType] = "text/html; charset=utf-8"
-            headers[.cacheControl] = "no-store"
-            return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        let lang = language(request)
+        if let html = html(.problem, model, lang: lang, csrf: actor == nil ? "" : csrf(request), who: actor?.login, role: actor?.role, here: here(request)) {
+            var response = htmlResponse(html, status: status, request: request)
+            response.headers[.cacheControl] = "no-store"
+            return response
         }
         return ProblemHTML.response(status: status, message: message)
+    }
+
+    /// The problem page with the header of whoever is signed in.
+    func problemPage(_ request: Request, status: HTTPResponse.Status, message: String) async -> Response {
+        let actor = try? await actor(request)
+        return problem(request, status: status, message: message, actor: actor ?? nil)
+    }
+
+    static func encode(_ value: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
     func redirect(_ location: String, cookies: [String] = []) -> Response {

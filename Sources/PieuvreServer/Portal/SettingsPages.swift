@@ -28,7 +28,7 @@ extension PortalKit {
             await settingsChanged(.phone(mac: mac))
             return try await phoneSettingsPage(request, actor, mac: mac, tabs: tabs, back: back, action: action, message: language(request).text("saved"))
         } catch let error as DomainError where error.isFormError || isForbidden(error) {
-            return try await phoneSettingsPage(request, actor, mac: mac, tabs: tabs, back: back, action: action, error: error.description, status: .unprocessableContent)
+            return try await phoneSettingsPage(request, actor, mac: mac, tabs: tabs, back: back, action: action, error: say(error, request), status: .unprocessableContent)
         }
     }
 

@@ -13,12 +13,15 @@ struct SignInController {
         let login: String
         let remember: Bool
         let error: String?
+        /// Where the person was going when the sign-in page stopped them.
+        var next: String? = nil
     }
 
     func addRoutes(to router: Router<PieuvreRequestContext>) {
         router.get("/", use: signInPage)
         router.post("/", use: signIn)
         router.post("logout", use: signOut)
+        router.get("language", use: switchLanguage)
         for (file, type, text) in [("pieuvre.css", "text/css; charset=utf-8", kit.stylesheet), ("pieuvre.js", "text/javascript; charset=utf-8", kit.script)] {
             router.get("static/\(file)") { _, _ in
                 var headers = HTTPFields()
@@ -31,8 +34,9 @@ struct SignInController {
 
     @Sendable func signInPage(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.guarded(request) {
-            if let actor = try await kit.actor(request) { return kit.redirect(kit.home(actor.role)) }
-            return form(request, SignInPage(login: "", remember: false, error: nil), status: .ok)
+            let next = PortalKit.safeReturn(kit.query(request)["next"])
+            if let actor = try await kit.actor(request) { return kit.redirect(next ?? kit.home(actor.role)) }
+            return form(request, SignInPage(login: "", remember: false, error: nil, next: next), status: .ok)
         }
     }
 
@@ -51,20 +55,30 @@ struct SignInController {
             let login = (form["login"] ?? "").trimmingCharacters(in: .whitespaces)
             let remember = form.checked("remember")
             let lang = kit.language(request)
+            let next = PortalKit.safeReturn(form["next"])
             switch try await kit.store.signIn(login: login, password: form["password"] ?? "", source: context.remoteIP, remember: remember) {
             case let .granted(grant):
                 let maxAge = remember ? Int(Store.rememberLifetime) : nil
-                return kit.redirect(kit.home(grant.role), cookies: [kit.sessionCookie(grant.token, maxAge: maxAge)])
+                return kit.redirect(next ?? kit.home(grant.role), cookies: [kit.sessionCookie(grant.token, maxAge: maxAge)])
             case .refused:
                 PieuvreMetrics.shared.loginFailure("portal")
-                return self.form(request, SignInPage(login: login, remember: remember, error: lang.text("badLogin")), status: .unauthorized)
+                return self.form(request, SignInPage(login: login, remember: remember, error: lang.text("badLogin"), next: next), status: .unauthorized)
             case let .throttled(seconds):
                 PieuvreMetrics.shared.loginFailure("portal")
-                var response = self.form(request, SignInPage(login: login, remember: remember, error: lang.text("throttled").replacingOccurrences(of: "{s}", with: String(seconds))), status: .tooManyRequests)
+                var response = self.form(request, SignInPage(login: login, remember: remember, error: lang.counted(seconds, "throttled").replacingOccurrences(of: "{s}", with: String(seconds)), next: next), status: .tooManyRequests)
                 response.headers[.retryAfter] = String(seconds)
                 return response
             }
         }
+    }
+
+    /// The header's language switch: remembers the language and goes back to the page the
+    /// person was on (a path of this site only), whatever answered that page (a GET or a form).
+    @Sendable func switchLanguage(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let query = kit.query(request)
+        let to = PortalKit.safeReturn(query["to"]) ?? "/"
+        guard let lang = query["lang"].flatMap(PortalLanguage.init(rawValue:)) else { return kit.redirect(to) }
+        return kit.redirect(to, cookies: [PortalKit.languageCookie(lang.rawValue)])
     }
 
     @Sendable func signOut(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

@@ -52,7 +52,7 @@ struct UserPortalController {
             try await requireOwnPhone(actor, mac)
             return try await kit.savePhoneSettings(request, actor, form, mac: mac, tabs: UserTabs(settings: true), back: "/portal", action: "/portal/phones/\(mac)")
         } invalid: { actor, _, error in
-            try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: UserTabs(settings: true), back: "/portal", action: "/portal/phones/\(mac)", error: error.description, status: .unprocessableContent)
+            try await kit.phoneSettingsPage(request, actor, mac: mac, tabs: UserTabs(settings: true), back: "/portal", action: "/portal/phones/\(mac)", error: kit.say(error, request), status: .unprocessableContent)
         }
     }
 
@@ -73,8 +73,8 @@ struct UserPortalController {
 
     private func contactsPage(_ request: Request, _ actor: Actor, form: [String: String], status: HTTPResponse.Status = .ok, _ adjust: (inout ContactsPage) -> Void) async throws -> Response {
         let lang = kit.language(request)
-        let q = request.uri.queryParameters.get("q") ?? ""
-        let page = try await store.contacts(actor, sda: actor.login, q: q, limit: 100, cursor: request.uri.queryParameters.get("cursor"))
+        let q = kit.query(request)["q"] ?? ""
+        let page = try await store.contacts(actor, sda: actor.login, q: q, limit: 100, cursor: kit.query(request)["cursor"])
         let rows = page.items.map { c in
             ContactsPage.Row(id: c.id.uuidString, name: c.name, numbers: c.numbers.map { .init(number: $0.number, label: lang.text("label.\($0.label.rawValue)")) })
         }
@@ -88,9 +88,9 @@ struct UserPortalController {
         await kit.form(request, roles: Self.roles) { actor, form in
             let card = try ContactCard(name: form["name"], numbers: [(form["label"], form["number"])])
             _ = try await store.createContact(actor, sda: actor.login, card)
-            return kit.redirect("/portal/contacts")
+            return kit.redirect("/portal/contacts?done=contactAdded")
         } invalid: { actor, form, error in
-            try await contactsPage(request, actor, form: ExtranetController.kept(form, ["name", "number", "label"]), status: .unprocessableContent) { $0.error = error.description }
+            try await contactsPage(request, actor, form: ExtranetController.kept(form, ["name", "number", "label"]), status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -100,14 +100,14 @@ struct UserPortalController {
             let cards = text.uppercased().contains("BEGIN:VCARD") ? try ContactFile.vcard(text) : try ContactFile.csv(text)
             let count = try await store.importContacts(actor, sda: actor.login, cards)
             let lang = kit.language(request)
-            return try await contactsPage(request, actor, form: [:]) { $0.message = "\(count) \(lang.text("imported2"))" }
+            return try await contactsPage(request, actor, form: [:]) { $0.message = "\(count) \(lang.counted(count, "imported2"))" }
         } invalid: { actor, form, error in
             try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { page in
                 page.importText = form["file"]
                 if case let .importRefused(lines) = error {
-                    page.importErrors = lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: $0.error) }
+                    page.importErrors = lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: PortalMessages.text($0, kit.language(request))) }
                 } else {
-                    page.error = error.description
+                    page.error = kit.say(error, request)
                 }
             }
         }
@@ -116,9 +116,9 @@ struct UserPortalController {
     @Sendable func deleteContact(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.form(request, roles: Self.roles) { actor, _ in
             try await store.deleteContact(actor, sda: actor.login, id: try context.parameters.text("id"))
-            return kit.redirect("/portal/contacts")
+            return kit.redirect("/portal/contacts?done=contactDeleted")
         } invalid: { actor, _, error in
-            try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { $0.error = error.description }
+            try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }
     }
 
@@ -126,7 +126,7 @@ struct UserPortalController {
 
     @Sendable func notifications(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: Self.roles) { actor in
-            let email = request.uri.queryParameters.get("tab") == "email"
+            let email = kit.query(request)["tab"] == "email"
             return try await notificationsPage(request, actor, rows: nil, emailTab: email)
         }
     }
@@ -148,13 +148,16 @@ struct UserPortalController {
             case "add":
                 return try await notificationsPage(request, actor, rows: rows + [LampRule(number: "", faxes: false, urgent: false, allVoicemail: false)], emailTab: false)
             case "clear":
-                return try await notificationsPage(request, actor, rows: [], emailTab: false)
+                // "Vider" means no rule any more: saved at once (the button asks first), so the
+                // lamp stops following messages, as the empty table says.
+                _ = try await store.setLampRules(actor, sda: actor.login, [])
+                return try await notificationsPage(request, actor, rows: nil, emailTab: false, message: kit.language(request).text("lampCleared"))
             default:
                 _ = try await store.setLampRules(actor, sda: actor.login, rows.filter { !$0.number.isEmpty })
                 return try await notificationsPage(request, actor, rows: nil, emailTab: false, message: kit.language(request).text("saved"))
             }
         } invalid: { actor, form, error in
-            try await notificationsPage(request, actor, rows: Self.lampRows(form), emailTab: false, error: error.description, status: .unprocessableContent)
+            try await notificationsPage(request, actor, rows: Self.lampRows(form), emailTab: false, error: kit.say(error, request), status: .unprocessableContent)
         }
     }
 
@@ -178,7 +181,7 @@ struct UserPortalController {
             _ = try await store.setEmailRule(actor, sda: actor.login, rule)
             return try await notificationsPage(request, actor, rows: nil, emailTab: true, message: kit.language(request).text("saved"))
         } invalid: { actor, _, error in
-            try await notificationsPage(request, actor, rows: nil, emailTab: true, error: error.description, status: .unprocessableContent)
+            try await notificationsPage(request, actor, rows: nil, emailTab: true, error: kit.say(error, request), status: .unprocessableContent)
         }
     }
 
@@ -195,12 +198,12 @@ struct UserPortalController {
     @Sendable func changePassword(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.form(request, roles: Self.everyRole, limit: 16 * 1024) { actor, form in
             let lang = kit.language(request)
-            guard form["new"] == form["again"] else { throw DomainError.unprocessable(lang.text("passwordsDiffer")) }
+            guard form["new"] == form["again"] else { throw DomainError.unprocessable(Reason("passwords-differ", en: Labels.en["passwordsDiffer"]!, fr: Labels.fr["passwordsDiffer"]!)) }
             try await store.changeOwnPassword(actor, currentToken: kit.token(request), current: form["current"], new: form["new"])
             let page = AccountPage(tabs: Self.roles.contains(actor.role) ? UserTabs(account: true) : nil, action: "/account/password", message: lang.text("passwordChanged"))
             return kit.render(.account, page, request, actor: actor)
         } invalid: { actor, _, error in
-            let page = AccountPage(tabs: Self.roles.contains(actor.role) ? UserTabs(account: true) : nil, action: "/account/password", error: error.description)
+            let page = AccountPage(tabs: Self.roles.contains(actor.role) ? UserTabs(account: true) : nil, action: "/account/password", error: kit.say(error, request))
             return kit.render(.account, page, request, status: .unprocessableContent, actor: actor)
         }
     }

@@ -27,8 +27,13 @@ struct PhonePage {
         let outcome: String
         let transport: String
     }
-    let phone: Phone
+    var phone: Phone
     let assigned: Bool
+    /// The window's state in words ("Fenêtre ouverte jusqu'au …" or closed, with what to do).
+    let windowState: String
+    let windowOpen: Bool
+    /// Where "Retour" leads: the administrator's list, or the reseller's fiche client.
+    let back: String
     let models: [Option]
     let untilInput: String
     let authenticatedAt: String?

@@ -59,10 +59,13 @@ struct ClientPage {
     let phoneCount: Int
     let models: [Option]
     let departments: [Option]
+    /// Resellers and the operator come from the client list (an administrator does not).
+    let backToList: Bool
     var message: String?
     var error: String?
     var csv: String?
     var previewCount: Int?
+    var previewText: String?
     /// Stored, not computed: templates read models by reflection, which sees stored values only.
     var importErrors: [ImportError] = [] { didSet { hasImportErrors = !importErrors.isEmpty } }
     private(set) var hasImportErrors = false

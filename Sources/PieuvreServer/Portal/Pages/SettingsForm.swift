@@ -14,6 +14,8 @@ struct SettingsForm {
         let open: Bool
         let fields: [Field]
         let subgroups: [Subgroup]
+        /// What the group's values mean (the keys' "Valeur": a number to dial or to watch).
+        var hint: String? = nil
     }
 
     struct Subgroup {
@@ -78,7 +80,8 @@ struct SettingsForm {
                 order.sort { (SettingLabels.featureOrder.firstIndex(of: $0) ?? 99) < (SettingLabels.featureOrder.firstIndex(of: $1) ?? 99) }
             }
             groups.append(Group(id: "group-\(index)", title: title, open: groups.isEmpty, fields: top,
-                                subgroups: order.map { Subgroup(title: $0, fields: sub[$0] ?? []) }))
+                                subgroups: order.map { Subgroup(title: $0, fields: sub[$0] ?? []) },
+                                hint: title.hasPrefix("Programmable Keys") ? lang.text("keyValueHelp") : nil))
         }
         return SettingsForm(action: action, showLocks: showLocks, groups: groups)
     }
@@ -90,9 +93,11 @@ struct SettingsForm {
         var lockedBy: String?
         if let scope = lockedAbove {
             let name = effective?.lockedBy == scope && effective?.source == scope ? effective?.sourceName ?? "" : ""
-            lockedBy = ([lang.text("scope.\(scope.rawValue)"), name].filter { !$0.isEmpty }).joined(separator: " ")
+            lockedBy = ([lang.text("lockedBy.\(scope.rawValue)"), name].filter { !$0.isEmpty }).joined(separator: " ")
         }
-        let source = effective.map { e in [lang.text("scope.\(e.source.rawValue)"), e.sourceName].filter { !$0.isEmpty }.joined(separator: " ") } ?? ""
+        // "vient du département Ventes", "verrouillé par le client 10000": each scope with its
+        // own article, written whole in the labels.
+        let source = effective.map { e in [lang.text("from.\(e.source.rawValue)"), e.sourceName].filter { !$0.isEmpty }.joined(separator: " ") } ?? ""
         var options: [Option] = []
         var isChoice = false, isBool = false, isSecret = false, isNumber = false
         var min: Int?, max: Int?, maxLength: Int?

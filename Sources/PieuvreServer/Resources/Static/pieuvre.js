@@ -1,14 +1,22 @@
 // The portal's few behaviours, as a file of the app's own: the Content-Security-Policy allows
 // no inline script.
 document.addEventListener('DOMContentLoaded', function () {
-  // A CSV chosen as a file is sent through the text area (no multipart parsing on the server).
+  // A file chosen is sent through its text area (no multipart parsing on the server).
   var file = document.getElementById('csvfile');
-  if (file) {
-    file.addEventListener('change', function (e) {
+  if (file) { file.setAttribute('data-fills', 'csv'); }
+  document.querySelectorAll('input[type=file][data-fills]').forEach(function (input) {
+    input.addEventListener('change', function (e) {
       var f = e.target.files[0];
-      if (f) { f.text().then(function (t) { document.getElementById('csv').value = t; }); }
+      var area = document.getElementById(input.getAttribute('data-fills'));
+      if (f && area) { f.text().then(function (t) { area.value = t; }); }
     });
-  }
+  });
+  // Buttons that ask first ("Vider").
+  document.querySelectorAll('button[data-confirm]').forEach(function (button) {
+    button.addEventListener('click', function (e) {
+      if (!window.confirm(button.getAttribute('data-confirm'))) { e.preventDefault(); }
+    });
+  });
   // "Supprimer ce téléphone ?": forms that ask first.
   document.querySelectorAll('form[data-confirm]').forEach(function (form) {
     form.addEventListener('submit', function (e) {
