@@ -258,3 +258,38 @@ def test_navigation_titles_window_state_and_return_after_sign_in(browser, platfo
     browser.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; })")
     sources = " ".join(e.get_attribute("textContent") for e in browser.find_elements(By.CSS_SELECTOR, "div.source"))
     assert "vient de la valeur par défaut" in sources and "vient de département" not in sources
+
+
+def test_profiles_filter_stay_open_and_accents_do_not_count(browser, platform):
+    server, reseller = platform
+    base = server.base
+    assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "80:5E:C0:0A:0A:01", "model": "yealink-t46g", "sda": "0970711111", "description": "Bureau d'Aurélien"})[0] == 201
+    sign_in(browser, base, "0970711111", "admin-line-pass")
+    # The administrator's search: "aurelien" finds "Aurélien".
+    type_and_enter(browser, browser.find_element(By.ID, "q"), "aurelien")
+    assert [r.get_attribute("data-mac") for r in rows(browser, "#admin-phones tbody tr")] == ["80:5E:C0:0A:0A:01"]
+    # Profiles: a search box narrows 149 fields to the ones asked for.
+    browser.get(base + "/admin/profiles")
+    everything = len(browser.find_elements(By.CSS_SELECTOR, "div.field"))
+    browser.find_element(By.ID, "find").send_keys("sonnerie")
+    submit(browser, browser.find_element(By.ID, "filter"))
+    keys = [f.get_attribute("data-key") for f in browser.find_elements(By.CSS_SELECTOR, "div.field")]
+    assert "preferences.ringtone" in keys and len(keys) <= 3 and everything > 100
+    # Set it and lock DND at its default, then Appliquer: the groups holding them stay open.
+    browser.get(base + "/admin/profiles")
+    browser.execute_script("document.querySelectorAll('details').forEach(function (d) { d.open = true; })")
+    browser.find_element(By.CSS_SELECTOR, "div.field[data-key='preferences.ringtone'] option[value='Ring3']").click()
+    browser.find_element(By.CSS_SELECTOR, "div.field[data-key='features.dnd.enabled'] input[name=lock]").click()
+    submit(browser, browser.find_element(By.ID, "settings-submit"))
+    ringtone = browser.find_element(By.CSS_SELECTOR, "div.field[data-key='preferences.ringtone']")
+    assert ringtone.is_displayed(), "the Preferences group stays open after Appliquer"
+    dnd = browser.find_element(By.CSS_SELECTOR, "div.field[data-key='features.dnd.enabled'] .source")
+    assert dnd.text.startswith("valeur par défaut, verrouillée à ce niveau")
+    # "Only what this layer sets", and a filtered save keeps the locks it did not show.
+    browser.get(base + "/admin/profiles?only=1")
+    keys = [f.get_attribute("data-key") for f in browser.find_elements(By.CSS_SELECTOR, "div.field")]
+    assert sorted(keys) == ["features.dnd.enabled", "preferences.ringtone"]
+    browser.get(base + "/admin/profiles?find=sonnerie")
+    submit(browser, browser.find_element(By.ID, "settings-submit"))
+    status, layer = curl("GET", f"{base}/api/v1/customers/10000/settings", token=reseller)
+    assert layer["locked"] == ["features.dnd.enabled"] and layer["values"] == {"preferences.ringtone": "Ring3"}

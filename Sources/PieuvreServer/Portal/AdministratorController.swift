@@ -214,7 +214,8 @@ struct AdministratorController {
 
     @Sendable func profiles(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.page(request, roles: [.administrator]) { actor in
-            try await profilesPage(request, actor, department: kit.query(request)["department"] ?? "")
+            let query = kit.query(request)
+            return try await profilesPage(request, actor, department: query["department"] ?? "", find: String((query["find"] ?? "").prefix(64)), onlySet: query["only"] == "1")
         }
     }
 
@@ -222,15 +223,17 @@ struct AdministratorController {
         department.isEmpty ? .customer(reference: reference) : .department(reference: reference, name: department)
     }
 
-    private func profilesPage(_ request: Request, _ actor: Actor, department: String, message: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    private func profilesPage(_ request: Request, _ actor: Actor, department: String, message: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok, find: String = "", onlySet: Bool = false) async throws -> Response {
         let lang = kit.language(request)
         let reference = try await reference(actor)
         let layer = try await store.settingsLayer(actor, target(reference, department))
         let layers = [Option("", label: lang.text("customerLayer"), selected: department.isEmpty)]
             + (try await store.departments(actor, reference: reference, .all)).items.map { Option($0.name, label: "\(lang.text("department")) \($0.name)", selected: $0.name == department) }
-        let form = SettingsForm.build(layer: layer, model: nil, actor: actor, showLocks: true, action: "/admin/profiles", lang: lang)
-        let page = SettingsPage(tabs: nil, title: lang.text("profiles"), back: "/admin", layers: layers, action: "/admin/profiles",
+        let form = SettingsForm.build(layer: layer, model: nil, actor: actor, showLocks: true, action: "/admin/profiles", lang: lang, find: find, onlySet: onlySet)
+        var page = SettingsPage(tabs: nil, title: lang.text("profiles"), back: "/admin", layers: layers, action: "/admin/profiles",
                                 form: form, department: department.isEmpty ? nil : department, message: message, error: error)
+        page.find = find
+        page.onlySet = onlySet
         return kit.render(.settings, page, request, status: status, actor: actor)
     }
 

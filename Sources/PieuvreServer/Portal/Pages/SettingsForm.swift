@@ -21,6 +21,7 @@ struct SettingsForm {
     struct Subgroup {
         let title: String
         let fields: [Field]
+        var open = false
     }
 
     struct Field {
@@ -55,11 +56,19 @@ struct SettingsForm {
 
     /// Builds the form of `layer` for `actor`: the settings of `model` (all when nil) that the
     /// actor may edit.
-    static func build(layer: LayerView, model: String?, actor: Actor, showLocks: Bool, action: String, lang: PortalLanguage) -> SettingsForm {
+    /// `find` keeps the settings whose label or key holds it (accents and case aside);
+    /// `onlySet` those this layer sets or locks. Groups open where they hold what this layer
+    /// sets, or everything when filtered, so a save does not fold the page shut.
+    static func build(layer: LayerView, model: String?, actor: Actor, showLocks: Bool, action: String, lang: PortalLanguage, find: String = "", onlySet: Bool = false) -> SettingsForm {
         let traits = model.flatMap(Catalogue.model(id:))?.traits
+        let needle = ContactCard.fold(find.trimmingWhitespace())
+        let locked = Set(layer.locked)
         let definitions = SettingsCatalogue.all.filter { d in
             (traits.map(d.applies(to:)) ?? true) && d.editRole <= actor.role && d.editRole < .reseller
+                && (!onlySet || layer.values[d.key] != nil || locked.contains(d.key))
+                && (needle.isEmpty || ContactCard.fold(SettingLabels.label(d.key, lang)).contains(needle) || d.key.lowercased().contains(needle))
         }
+        let filtered = onlySet || !needle.isEmpty
         var byGroup: [String: [(String?, Field)]] = [:]
         for d in definitions {
             let place = SettingLabels.place(d, lang)
@@ -79,8 +88,12 @@ struct SettingsForm {
             if title == "Features" {
                 order.sort { (SettingLabels.featureOrder.firstIndex(of: $0) ?? 99) < (SettingLabels.featureOrder.firstIndex(of: $1) ?? 99) }
             }
-            groups.append(Group(id: "group-\(index)", title: title, open: groups.isEmpty, fields: top,
-                                subgroups: order.map { Subgroup(title: $0, fields: sub[$0] ?? []) },
+            let holdsOwn = entries.contains { layer.values[$0.1.key] != nil || locked.contains($0.1.key) }
+            groups.append(Group(id: "group-\(index)", title: title, open: groups.isEmpty || filtered || holdsOwn, fields: top,
+                                subgroups: order.map { name in
+                                    let fields = sub[name] ?? []
+                                    return Subgroup(title: name, fields: fields, open: filtered || fields.contains { layer.values[$0.key] != nil || locked.contains($0.key) })
+                                },
                                 hint: title.hasPrefix("Programmable Keys") ? lang.text("keyValueHelp") : nil))
         }
         return SettingsForm(action: action, showLocks: showLocks, groups: groups)
@@ -97,7 +110,9 @@ struct SettingsForm {
         }
         // "vient du département Ventes", "verrouillé par le client 10000": each scope with its
         // own article, written whole in the labels.
-        let source = effective.map { e in [lang.text("from.\(e.source.rawValue)"), e.sourceName].filter { !$0.isEmpty }.joined(separator: " ") } ?? ""
+        var source = effective.map { e in [lang.text("from.\(e.source.rawValue)"), e.sourceName].filter { !$0.isEmpty }.joined(separator: " ") } ?? ""
+        // Locked here without a value of its own: the default, held for every phone below.
+        if layer.locked.contains(d.key), layer.values[d.key] == nil { source = lang.text("lockedAtDefault") }
         var options: [Option] = []
         var isChoice = false, isBool = false, isSecret = false, isNumber = false
         var min: Int?, max: Int?, maxLength: Int?
@@ -143,6 +158,8 @@ struct SettingsForm {
                 values[key] = sent
             }
         }
-        return (values, form.all("lock"))
+        // Locks of fields the form did not show (a filtered profile page) stay as they were.
+        let shownKeys = Set(form.fields.keys.filter { $0.hasPrefix("e:") }.map { String($0.dropFirst(2)) })
+        return (values, form.all("lock") + layer.locked.filter { !shownKeys.contains($0) })
     }
 }

@@ -35,6 +35,9 @@ struct SettingsPage {
     var error: String?
     /// Stored, not computed: templates read models by reflection, which sees stored values only.
     let hasLayers: Bool
+    /// The profile page's filters: a text and "only what this layer sets".
+    var find = ""
+    var onlySet = false
 
     init(tabs: UserTabs?, title: String, back: String, layers: [Option], action: String, form: SettingsForm, department: String?, message: String? = nil, error: String? = nil) {
         self.tabs = tabs
