@@ -106,7 +106,7 @@ public struct ImportLineError: Equatable, Sendable, Codable {
     }
     /// The line's message from the error that refused it.
     public init(line: Int, _ refusal: DomainError) {
-        self.init(line: line, error: refusal.description, french: refusal.text(french: true))
+        self.init(line: line, error: refusal.description, french: refusal.text(french: true, label: FieldNames.labeler(french: true)))
     }
 }
 

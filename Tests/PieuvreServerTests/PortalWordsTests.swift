@@ -30,6 +30,8 @@ import Testing
         #expect(PortalMessages.text(.duplicate(field: "mac", value: "80:5E:C0:02:1C:1B", holder: "10000"), .fr)
                 == "An attempt has been made to create a duplicate object. (80:5E:C0:02:1C:1B : client 10000)")
         #expect(DomainError.duplicate(field: "mac", value: "x", holder: "10000").description == DomainError.duplicateObjectMessage)
+        // An import's line, made in the Store, names its field the same way.
+        #expect(ImportLineError(line: 3, error).french == "Adresse MAC « 80:5E:C0:02:1C » compte 10 chiffres hexadécimaux ; une adresse MAC en a 12.")
     }
 
     @Test func everyRuleOfTheCoreHasItsOwnFrenchText() {

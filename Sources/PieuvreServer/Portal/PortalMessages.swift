@@ -17,12 +17,8 @@ enum PortalMessages {
     /// The label of a field as the forms show it; a settings key by its setting's label;
     /// `numbers[2].number` as "Numéro".
     static func label(_ field: String, _ lang: PortalLanguage) -> String {
-        var key = field
-        if let dot = key.lastIndex(of: "."), key.hasPrefix("numbers[") || key.hasPrefix("[") || key.hasPrefix("block.") {
-            key = String(key[key.index(after: dot)...])
-        }
-        if let bracket = key.firstIndex(of: "[") { key = String(key[..<bracket]) }
-        if let pair = fields[key] { return lang == .fr ? pair.fr : pair.en }
+        let key = FieldNames.base(field)
+        if let name = FieldNames.label(key, french: lang == .fr) { return name }
         if SettingsCatalogue.definition(key) != nil { return SettingLabels.label(key, lang) }
         return field
     }
@@ -33,22 +29,4 @@ enum PortalMessages {
         return PortalKit.date(date)
     }
 
-    private static let fields: [String: (fr: String, en: String)] = [
-        "mac": ("Adresse MAC", "MAC address"), "firstMac": ("Première adresse MAC", "First MAC address"),
-        "model": ("Modèle", "Model"), "description": ("Description", "Description"), "sda": ("SDA", "Direct number"),
-        "siret": ("Numéro de SIRET", "SIRET number"), "companyName": ("Raison sociale", "Company name"),
-        "address": ("Adresse", "Address"), "postalCode": ("Code postal", "Postal code"), "city": ("Ville", "City"),
-        "reference": ("Référence", "Reference"), "name": ("Nom", "Name"), "licence": ("Licence", "Licence"),
-        "department": ("Département", "Department"), "parent": ("Département parent", "Parent department"),
-        "newName": ("Nouveau nom", "New name"), "presentedNumber": ("N° à présenter", "Presented number"),
-        "portalPassword": ("Mot de passe", "Password"), "password": ("Mot de passe", "Password"),
-        "current": ("Mot de passe actuel", "Current password"), "new": ("Nouveau mot de passe", "New password"),
-        "authenticateUntil": ("Authentifier jusqu'à", "Authenticate until"), "count": ("Nombre", "Count"),
-        "csv": ("Fichier CSV", "CSV file"), "vcard": ("Fichier vCard", "vCard file"), "contacts": ("Contacts", "Contacts"),
-        "numbers": ("Numéros", "Numbers"), "number": ("Numéro", "Number"), "label": ("Type", "Type"),
-        "internationalRestriction": ("Restriction internationale", "International restriction"),
-        "login": ("Login", "Login"), "rules": ("Règles", "Rules"), "settings": ("Paramètre", "Setting"),
-        "q": ("Recherche", "Search"), "cursor": ("Page", "Page"), "limit": ("Taille de page", "Page size"),
-        "allowedNetworks": ("Réseaux autorisés", "Allowed networks"),
-    ]
 }
