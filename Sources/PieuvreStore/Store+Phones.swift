@@ -9,6 +9,30 @@ extension Store {
         return view(phone, customer: phone.customer.reference, now: clock.now)
     }
 
+    /// What a person may ask a phone to do now, over SIP.
+    public enum PhoneAction: String, Sendable {
+        case checkSync = "check-sync"
+        case reboot
+    }
+
+    /// "Resynchroniser" or "Redémarrer": who may ask it of this phone (administrators and above;
+    /// a line's user a check-sync of a phone on their own line), audited; answers the number
+    /// the NOTIFY goes to. A phone without a line has no number to reach.
+    public func requestPhoneAction(_ actor: Actor, mac: String, _ action: PhoneAction) async throws -> String {
+        try actor.require(action == .reboot ? [.operator, .reseller, .administrator] : [.operator, .reseller, .administrator, .user],
+                          to: action == .reboot ? "reboot phones" : "resynchronise phones")
+        let phone = try await visiblePhone(actor, mac, on: db)
+        guard let number = phone.line?.sda else {
+            throw DomainError.unprocessable(Reason("no-line", en: "the phone has no line: there is no number to send the request to",
+                                                   fr: "Le téléphone n'est affecté à aucune ligne : aucun numéro où envoyer la demande."))
+        }
+        let shown = try MACAddress(value: UInt64(phone.mac, radix: 16) ?? 0).description
+        try await transaction(changes: []) { db in
+            try await self.audit(db, actor, "phone.\(action.rawValue)", "phone", shown, before: Optional<String>.none, after: number)
+        }
+        return number
+    }
+
     /// The phones on the caller's own line ("Paramétrer les touches": every phone of the line).
     public func phonesOnOwnLine(_ actor: Actor) async throws -> [PhoneView] {
         guard let lineID = actor.lineID else { return [] }

@@ -28,11 +28,15 @@ import Testing
                 #expect(again.status == .conflict)
                 #expect(again.error == Self.duplicateText)
             }
+            // The holder is named to who may see it (this reseller), never to another tenant.
+            let mine = try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920"}"#)
+            #expect(mine.json["customer"]?.string == "10000" && mine.json["code"]?.string == "duplicate")
             let rival = try await p.reseller("rival", name: "Rival")
             try await p.seedCustomer(token: rival, reference: "20000")
             let elsewhere = try await p.call(.post, "/api/v1/customers/20000/phones", token: rival, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920"}"#)
             #expect(elsewhere.status == .conflict)
             #expect(elsewhere.error == Self.duplicateText)
+            #expect(elsewhere.json["customer"] == nil, "another reseller learns only that the MAC is taken")
 
             let list = try await p.call(.get, "/api/v1/customers/10000/phones", token: reseller)
             #expect(list.items.count == 1)
@@ -156,6 +160,26 @@ import Testing
             let phone = try await p.call(.get, "/api/v1/phones/80:5E:C0:02:1C:1B", token: reseller)
             #expect(phone.status == .ok)
             #expect(phone.json["sda"]?.isNull == true)
+        }
+    }
+
+    /// "Resynchroniser" and "Redémarrer" on demand: who may ask, and a clear 409 when no NOTIFY
+    /// can leave (the test platform runs without SIP; the end-to-end SIP test sends them for real).
+    @Test(arguments: TestDatabase.all)
+    func resyncAndRebootNeedSIPAndTheRightRole(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let reseller = try await p.reseller()
+            try await p.seedCustomer(token: reseller)
+            try await p.createLine(token: reseller, sda: "0970192349", extra: #","portalPassword":"user-pass-1""#)
+            #expect(try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: #"{"mac":"80:5E:C0:02:1C:1B","model":"yealink-cp920","sda":"0970192349"}"#).status == .created)
+            let off = try await p.call(.post, "/api/v1/phones/80:5E:C0:02:1C:1B/check-sync", token: reseller)
+            #expect(off.status == .conflict)
+            #expect(off.error?.hasPrefix("SIP is not configured") == true)
+            // Another tenant's phone is not there, whatever SIP's state.
+            let rival = try await p.reseller("rival", name: "Rival")
+            #expect(try await p.call(.post, "/api/v1/phones/80:5E:C0:02:1C:1B/reboot", token: rival).status == .notFound)
+            #expect(try await p.call(.post, "/api/v1/phones/80:5E:C0:02:1C:1C/check-sync", token: reseller).status == .notFound)
+            #expect(try await p.call(.post, "/api/v1/phones/80:5E:C0:02:1C:1B/check-sync", token: nil).status == .unauthorized)
         }
     }
 }

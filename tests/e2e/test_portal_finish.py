@@ -293,3 +293,17 @@ def test_profiles_filter_stay_open_and_accents_do_not_count(browser, platform):
     submit(browser, browser.find_element(By.ID, "settings-submit"))
     status, layer = curl("GET", f"{base}/api/v1/customers/10000/settings", token=reseller)
     assert layer["locked"] == ["features.dnd.enabled"] and layer["values"] == {"preferences.ringtone": "Ring3"}
+
+
+def test_resync_and_reboot_buttons_say_when_sip_is_off(browser, platform):
+    server, _ = platform
+    base = server.base
+    sign_in(browser, base, "0970711111", "admin-line-pass")
+    browser.get(base + "/admin/phones/00:15:65:A7:57:E6")
+    submit(browser, browser.find_element(By.ID, "check-sync"))
+    assert browser.find_element(By.ID, "error").text == "Le SIP n'est pas configuré sur cette plateforme : impossible de joindre le téléphone."
+    # Redémarrer asks first; dismissed, nothing is sent.
+    browser.find_element(By.ID, "reboot").click()
+    assert "Redémarrer ce téléphone" in browser.switch_to.alert.text
+    browser.switch_to.alert.dismiss()
+    shot(browser, "change-phone-actions-fr")

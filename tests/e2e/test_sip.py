@@ -95,13 +95,20 @@ class LogTap(pj.LogWriter):
     def __init__(self):
         super().__init__()
         self.check_syncs = set()
+        self.events = {}
 
     def write(self, entry):
         text = entry.msg
         if "NOTIFY sip:" in text and "Event: check-sync" in text:
+            call_id = event = None
             for line in text.splitlines():
                 if line.lower().startswith("call-id:"):
-                    self.check_syncs.add(line.split(":", 1)[1].strip())
+                    call_id = line.split(":", 1)[1].strip()
+                if line.lower().startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+            if call_id:
+                self.check_syncs.add(call_id)
+                self.events[call_id] = event
 
 
 @pytest.fixture
@@ -217,6 +224,38 @@ def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, en
         assert wait(endpoint, lambda: len(tap.check_syncs) > before + 1, 8)
         wait(endpoint, lambda: False, 3)
         assert len(tap.check_syncs) == before + 2, tap.check_syncs
+    finally:
+        phone.shutdown()
+        assert server.stop() == 0
+
+
+def test_resync_and_reboot_on_demand_reach_the_phone(data_dir, kamailio, endpoint):
+    """"Resynchroniser" and "Redémarrer" (issue #21): one NOTIFY each, at once, with the reboot
+    flag the person asked for, through Kamailio to the registered phone; audited."""
+    sip_port = free_udp_port()
+    server = sip_server(data_dir, sip_port, kamailio)
+    phone = register_phone(kamailio, mwi=False)
+    try:
+        assert wait(endpoint, lambda: phone.registered, 10)
+        base = server.base
+        op, reseller = seed_customer(base)
+        assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
+        tap = endpoint.tap
+        wait(endpoint, lambda: False, 2.5)  # the registration's own check-sync comes and goes
+        before = set(tap.check_syncs)
+        status, body = curl("POST", f"{base}/api/v1/phones/00:15:65:82:0B:99/check-sync", token=reseller)
+        assert status == 202 and body == {"sent": "check-sync", "number": "0222969569"}
+        assert wait(endpoint, lambda: len(tap.check_syncs - before) == 1, 8), "the check-sync reaches the phone"
+        assert [tap.events[c] for c in tap.check_syncs - before] == ["check-sync;reboot=false"]
+        seen = set(tap.check_syncs)
+        status, body = curl("POST", f"{base}/api/v1/phones/00:15:65:82:0B:99/reboot", token=reseller)
+        assert status == 202 and body["sent"] == "reboot"
+        assert wait(endpoint, lambda: len(tap.check_syncs - seen) == 1, 8), "the reboot reaches the phone"
+        assert [tap.events[c] for c in tap.check_syncs - seen] == ["check-sync;reboot=true"]
+        status, audit = curl("GET", f"{base}/api/v1/audit?limit=10", token=op)
+        actions = [e["action"] for e in audit["items"]]
+        assert "phone.check-sync" in actions and "phone.reboot" in actions
     finally:
         phone.shutdown()
         assert server.stop() == 0

@@ -21,6 +21,32 @@ struct PhonesController {
         group.get("phones/:mac", use: show)
         group.patch("phones/:mac", use: update)
         group.delete("phones/:mac", use: delete)
+        group.post("phones/:mac/check-sync", use: checkSync)
+        group.post("phones/:mac/reboot", use: reboot)
+    }
+
+    /// The message when no NOTIFY can leave: said before anything is audited.
+    static let sipOff = "SIP is not configured: start serve with --sip-proxy (or --sip-domain) naming the SIP platform, and a --sip-port other than 0"
+
+    @Sendable func checkSync(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        try await act(request, context, .checkSync)
+    }
+
+    @Sendable func reboot(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        try await act(request, context, .reboot)
+    }
+
+    /// `Event: check-sync;reboot=false|true` to the phone's line through the SIP platform: 202,
+    /// since the phone answers (or not) later; the provisioning log shows the NOTIFY's fate.
+    private func act(_ request: Request, _ context: PieuvreRequestContext, _ action: Store.PhoneAction) async throws -> Response {
+        let actor = try context.requireActor()
+        let mac = try context.parameters.text("mac")
+        // Who may see the phone first: another tenant's MAC is a 404 whatever SIP's state.
+        _ = try await store.phone(actor, mac: mac)
+        guard let notifier, notifier.reachesPhones else { throw APIError(.conflict, Self.sipOff) }
+        let number = try await store.requestPhoneAction(actor, mac: mac, action)
+        notifier.checkSyncNow(number, reboot: action == .reboot)
+        return try JSONResponse.make(["sent": action.rawValue, "number": number], status: .accepted)
     }
 
     @Sendable func list(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

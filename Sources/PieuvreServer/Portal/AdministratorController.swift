@@ -16,6 +16,8 @@ struct AdministratorController {
         router.get("admin/phones/:mac", use: phone)
         router.post("admin/phones/:mac", use: changePhone)
         router.post("admin/phones/:mac/reopen", use: reopen)
+        router.post("admin/phones/:mac/check-sync", use: checkSync)
+        router.post("admin/phones/:mac/reboot", use: reboot)
         router.get("admin/phones/:mac/settings", use: phoneSettings)
         router.post("admin/phones/:mac/settings", use: savePhoneSettings)
         router.get("admin/departments", use: departments)
@@ -135,6 +137,31 @@ struct AdministratorController {
             _ = try await store.updatePhone(actor, mac: mac, patch)
             let saved = kit.language(request).text("saved")
             return try await phonePage(request, actor, mac: mac) { $0.message = saved }
+        } invalid: { actor, _, error in
+            try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = kit.say(error, request) }
+        }
+    }
+
+    @Sendable func checkSync(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await act(request, context, .checkSync)
+    }
+
+    @Sendable func reboot(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        await act(request, context, .reboot)
+    }
+
+    /// "Resynchroniser" / "Redémarrer": the phone's page again, saying the request left (or why not).
+    private func act(_ request: Request, _ context: PieuvreRequestContext, _ action: Store.PhoneAction) async -> Response {
+        let mac = context.parameters.optionalText("mac") ?? ""
+        return await kit.form(request, roles: [.administrator, .reseller]) { actor, _ in
+            _ = try await store.phone(actor, mac: mac)
+            guard let notifier = kit.notifier, notifier.reachesPhones else {
+                throw DomainError.unprocessable(Reason("sip-off", en: Labels.en["sipOff"]!, fr: Labels.fr["sipOff"]!))
+            }
+            let number = try await store.requestPhoneAction(actor, mac: mac, action)
+            notifier.checkSyncNow(number, reboot: action == .reboot)
+            let sent = kit.language(request).text("sent.\(action.rawValue)")
+            return try await phonePage(request, actor, mac: mac) { $0.message = sent }
         } invalid: { actor, _, error in
             try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = kit.say(error, request) }
         }

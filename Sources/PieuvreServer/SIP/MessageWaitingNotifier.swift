@@ -88,13 +88,21 @@ public final class MessageWaitingNotifier: Sendable {
         }
     }
 
-    func sendCheckSync(_ number: String) async {
+    /// Whether a NOTIFY can leave at all: SIP bound and a platform to send through.
+    public var reachesPhones: Bool { destination() != nil && sip.localPort != nil }
+
+    /// "Resynchroniser" / "Redémarrer" asked by a person: sent now (no quiet period), once.
+    public func checkSyncNow(_ number: String, reboot: Bool) {
+        sip.work.spawn { [self] in await sendCheckSync(number, reboot: reboot) }
+    }
+
+    func sendCheckSync(_ number: String, reboot: Bool = false) async {
         guard let destination = destination(), let port = sip.localPort else { return }
-        let request = notify(number, from: "provisioning", event: "check-sync;reboot=false", state: "terminated;reason=noresource", localPort: port)
+        let request = notify(number, from: "provisioning", event: "check-sync;reboot=\(reboot)", state: "terminated;reason=noresource", localPort: port)
         // Soft phones often never answer a check-sync: no retry, the timeout is only logged.
         let status = await sip.send(request, to: destination)
-        logger.info("check-sync NOTIFY", metadata: ["number": "\(number)", "status": "\(status.map(String.init) ?? "timeout")"])
-        await log(number, "NOTIFY check-sync", status: status, peer: destination)
+        logger.info("check-sync NOTIFY", metadata: ["number": "\(number)", "reboot": "\(reboot)", "status": "\(status.map(String.init) ?? "timeout")"])
+        await log(number, reboot ? "NOTIFY check-sync reboot" : "NOTIFY check-sync", status: status, peer: destination)
     }
 
     func notify(_ number: String) async {
