@@ -92,7 +92,7 @@ def test_demo_loads_the_seed_and_prints_logins(data_dir):
         assert first["name"] == "Utilisateur Full Meta Test - 1" and first["administrator"] is True
         status, reply = curl("POST", f"{server.base}/api/v1/customers/10000/phones", token=reseller,
                              body={"mac": "80:5E:C0:02:1C:1B", "model": "yealink-cp920", "sda": "0970192349"})
-        assert status == 409 and reply == {"error": "An attempt has been made to create a duplicate object.", "field": "mac", "value": "80:5E:C0:02:1C:1B"}
+        assert status == 409 and reply == {"error": "An attempt has been made to create a duplicate object.", "code": "duplicate", "field": "mac", "value": "80:5E:C0:02:1C:1B", "customer": "10000"}
     finally:
         server.stop()
 

@@ -197,6 +197,16 @@ def test_voicemail_lights_and_puts_out_the_lamp_through_kamailio(data_dir, kamai
         assert server.stop() == 0
 
 
+def phone_on_line(base):
+    """Customer 10000 with the line 0222969569 (department Nantes) and a T46G on it: the pjsua2
+    phone registers as that line."""
+    op, reseller = seed_customer(base)
+    assert curl("POST", f"{base}/api/v1/customers/10000/departments", token=reseller, body={"name": "Nantes"})[0] == 201
+    assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil", "department": "Nantes"})[0] == 201
+    assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
+    return op, reseller
+
+
 def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, endpoint):
     sip_port = free_udp_port()
     server = sip_server(data_dir, sip_port, kamailio)
@@ -204,10 +214,7 @@ def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, en
     try:
         assert wait(endpoint, lambda: phone.registered, 10)
         base = server.base
-        op, reseller = seed_customer(base)
-        assert curl("POST", f"{base}/api/v1/customers/10000/departments", token=reseller, body={"name": "Nantes"})[0] == 201
-        assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil", "department": "Nantes"})[0] == 201
-        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
+        op, reseller = phone_on_line(base)
         tap = endpoint.tap
         wait(endpoint, lambda: False, 2.5)  # the registration's own check-sync (the phone was just assigned) comes and goes
         before = len(tap.check_syncs)
@@ -238,9 +245,7 @@ def test_resync_and_reboot_on_demand_reach_the_phone(data_dir, kamailio, endpoin
     try:
         assert wait(endpoint, lambda: phone.registered, 10)
         base = server.base
-        op, reseller = seed_customer(base)
-        assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil"})[0] == 201
-        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
+        op, reseller = phone_on_line(base)
         tap = endpoint.tap
         wait(endpoint, lambda: False, 2.5)  # the registration's own check-sync comes and goes
         before = set(tap.check_syncs)
