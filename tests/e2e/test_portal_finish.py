@@ -138,10 +138,21 @@ def test_forms_land_where_their_result_is_and_say_what_they_did(browser, platfor
     browser.switch_to.alert.accept()
     WebDriverWait(browser, 10).until(lambda d: "done=deleted" in d.current_url)
     assert browser.find_element(By.ID, "done").text == "Téléphone 80:5E:C0:02:1C:1D supprimé."
+    # One "Modifier" per user row; the presented number's box is labelled and saved by "Enregistrer".
+    user_row = browser.find_element(By.CSS_SELECTOR, "#users tbody tr")
+    assert [b.text for b in user_row.find_elements(By.TAG_NAME, "button")] == ["Enregistrer"]
+    assert user_row.find_element(By.NAME, "presentedNumber").get_attribute("aria-label") == "Modifier n° à présenter"
     # The way back to the client list.
     submit(browser, browser.find_element(By.ID, "back-to-clients"))
     assert browser.current_url == base + "/extranet"
     assert browser.title == "Clients · Pieuvre"
+    # "Nouveau client": the new fiche, saying so.
+    browser.execute_script("document.getElementById('new-client').open = true")
+    for field, value in [("companyName", "Boulangerie Durand"), ("siret", "48285833900021"), ("address", "1 rue du Four"), ("postalCode", "37550"), ("city", "Saint-Avertin")]:
+        browser.find_element(By.NAME, field).send_keys(value)
+    submit(browser, browser.find_element(By.ID, "client-submit"))
+    assert "Boulangerie Durand" in browser.find_element(By.TAG_NAME, "h1").text
+    assert browser.find_element(By.ID, "done").text == "Client créé."
 
 
 def test_no_false_success_and_vider_saves(browser, platform):
@@ -268,6 +279,7 @@ def test_profiles_filter_stay_open_and_accents_do_not_count(browser, platform):
     # The administrator's search: "aurelien" finds "Aurélien".
     type_and_enter(browser, browser.find_element(By.ID, "q"), "aurelien")
     assert [r.get_attribute("data-mac") for r in rows(browser, "#admin-phones tbody tr")] == ["80:5E:C0:0A:0A:01"]
+    assert rows(browser, "#admin-phones tbody tr")[0].find_element(By.CLASS_NAME, "model").text.startswith("Yealink T46G")
     # Profiles: a search box narrows 149 fields to the ones asked for.
     browser.get(base + "/admin/profiles")
     everything = len(browser.find_elements(By.CSS_SELECTOR, "div.field"))
