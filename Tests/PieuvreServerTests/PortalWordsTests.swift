@@ -67,6 +67,7 @@ import Testing
 
     @Test func returnAddressesStayOnThisSite() {
         #expect(PortalKit.safeReturn("/extranet/clients/10000?lq=St+Avertin") == "/extranet/clients/10000?lq=St+Avertin")
+        #expect(PortalKit.safeReturn("/extranet?lq=Hôtel") == "/extranet?lq=H%C3%B4tel", "a Location header carries ASCII")
         for bad in ["//evil.example/", "https://evil.example/", "/\\evil.example", "", "/a\r\nSet-Cookie: x=1", nil] as [String?] {
             #expect(PortalKit.safeReturn(bad) == nil, "\(String(describing: bad))")
         }

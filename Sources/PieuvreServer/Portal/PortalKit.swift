@@ -180,7 +180,10 @@ struct PortalKit: Sendable {
     static func safeReturn(_ to: String?) -> String? {
         guard let to, to.hasPrefix("/"), !to.hasPrefix("//"), !to.hasPrefix("/\\"), to.count <= 2000,
               !to.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return nil }
-        return to
+        // A Location header carries ASCII: anything else percent-encoded, as a browser would.
+        var ascii = CharacterSet(charactersIn: Unicode.Scalar(0x21)...Unicode.Scalar(0x7E))
+        ascii.remove("%")
+        return to.unicodeScalars.allSatisfy(\.isASCII) ? to : to.addingPercentEncoding(withAllowedCharacters: ascii)
     }
 
     /// The page's query, decoded as browsers encode forms (`+` and `%20` are spaces): the one
