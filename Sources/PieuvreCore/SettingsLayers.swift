@@ -9,6 +9,19 @@ public enum LayerScope: String, Sendable, Codable, CaseIterable, Comparable {
     case phone
 
     private var rank: Int { Self.allCases.firstIndex(of: self)! }
+
+    /// The layer named in a French sentence ("verrouillé au niveau du client").
+    public var frenchName: String {
+        switch self {
+        case .catalogue: return "des valeurs par défaut"
+        case .platform: return "de la plateforme"
+        case .reseller: return "du revendeur"
+        case .customer: return "du client"
+        case .department: return "du département"
+        case .line: return "de la ligne"
+        case .phone: return "du téléphone"
+        }
+    }
     public static func < (lhs: LayerScope, rhs: LayerScope) -> Bool { lhs.rank < rhs.rank }
 
     /// The least role that may write this layer at all.

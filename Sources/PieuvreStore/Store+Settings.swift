@@ -39,7 +39,7 @@ extension Store {
     public func replaceSettingsLayer(_ actor: Actor, _ target: LayerTarget, values: [String: String], locked: [String]) async throws -> LayerView {
         let resolved = try await resolve(actor, target)
         guard actor.role >= resolved.scope.writerRole else {
-            throw DomainError.forbidden(Reason("settings-layer-forbidden", en: "a \(actor.role.rawValue) may not change the \(resolved.scope.rawValue) settings", fr: "Votre rôle ne permet pas de modifier les paramètres de ce niveau (\(resolved.scope.rawValue))."))
+            throw DomainError.forbidden(Reason("settings-layer-forbidden", en: "a \(actor.role.rawValue) may not change the \(resolved.scope.rawValue) settings", fr: "Votre rôle ne permet pas de modifier les paramètres au niveau \(resolved.scope.frenchName)."))
         }
         let above = EffectiveSettings.lockedAbove(resolved.scope, targetName: resolved.name, in: resolved.chain)
         let current = resolved.chain.last!
@@ -100,10 +100,10 @@ extension Store {
             throw DomainError.invalid(field: "settings", value: key, reason: Reason("unknown-setting", en: "is not a setting of the catalogue", fr: "n'est pas un paramètre du catalogue."))
         }
         guard actor.role >= definition.editRole else {
-            throw DomainError.forbidden(Reason("setting-admin-only", en: "setting \(key) may be changed by an \(definition.editRole.rawValue) or above, not a \(actor.role.rawValue)", fr: "Le paramètre \(key) ne peut être modifié que par un administrateur."))
+            throw DomainError.forbidden(Reason("setting-admin-only", en: "setting \(key) may be changed by an \(definition.editRole.rawValue) or above, not a \(actor.role.rawValue)", fr: "Votre rôle ne permet pas de modifier le paramètre \(key)."))
         }
         if let lockedBy = above[key] {
-            throw DomainError.forbidden(Reason("setting-locked", en: "setting \(key) is locked by the \(lockedBy.rawValue) settings", fr: "Le paramètre \(key) est verrouillé au niveau \(lockedBy.rawValue)."))
+            throw DomainError.forbidden(Reason("setting-locked", en: "setting \(key) is locked by the \(lockedBy.rawValue) settings", fr: "Le paramètre \(key) est verrouillé au niveau \(lockedBy.frenchName)."))
         }
         return definition
     }
