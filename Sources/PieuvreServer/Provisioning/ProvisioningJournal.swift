@@ -18,6 +18,10 @@ public final class ProvisioningJournal: Service, Sendable {
     /// Rows per transaction: between chunks, phones' reads get the connection.
     static let chunk = 1_000
     private let metrics = PieuvreMetrics.shared
+    /// This journal's own count of dropped rows (the metric is process-wide: tests running side
+    /// by side read this one).
+    private let droppedRows = NIOLockedValueBox(0)
+    var dropped: Int { droppedRows.withLockedValue { $0 } }
 
     struct Pending {
         var entries: [ProvisioningLogEntry] = []
@@ -83,7 +87,10 @@ public final class ProvisioningJournal: Service, Sendable {
             let key = RepeatKey(phoneID: phoneID, file: entry.file, outcome: entry.outcome, source: entry.sourceIP, userAgent: entry.userAgent, transport: entry.transport)
             return pending.add(entry, foldingOn: key, in: \.repeated, capacity: capacity)
         }
-        if !kept { metrics.journalDropped.increment() }
+        if !kept {
+            metrics.journalDropped.increment()
+            droppedRows.withLockedValue { $0 += 1 }
+        }
     }
 
     /// Writes what is pending. Readers of the log call it to read it at once; the background
@@ -143,7 +150,10 @@ public final class ProvisioningJournal: Service, Sendable {
             for sighting in sightings where pending.sightings[sighting.phoneID] == nil { pending.sightings[sighting.phoneID] = sighting }
             return entries.count - kept.count
         }
-        if dropped > 0 { metrics.journalDropped.increment(by: dropped) }
+        if dropped > 0 {
+            metrics.journalDropped.increment(by: dropped)
+            droppedRows.withLockedValue { $0 += dropped }
+        }
     }
 
     public func run() async throws {
