@@ -16,7 +16,9 @@ public enum FieldRules {
         guard trimmed.count <= max else {
             throw .invalid(field: field, value: String(trimmed.prefix(40)) + "…", reason: .tooLong(max))
         }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Control characters, and the noncharacters XML forbids (U+FFFE, U+FFFF, U+FDD0…U+FDEF):
+        // names end up in phonebook XML and snom's files, which one of them would break.
+        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.isNoncharacterCodePoint }) {
             throw .invalid(field: field, value: trimmed, reason: Reason("control-character", en: "contains a control character", fr: "contient un caractère de contrôle."))
         }
         return trimmed

@@ -96,9 +96,15 @@ public final class Storage: Sendable {
     public func backupSQLite(to target: String) async throws {
         let temporary = target + ".partial"
         try? FileManager.default.removeItem(atPath: temporary)
+        // Readable by its owner only from its first byte (it holds sealed secrets and the
+        // portals' password hashes): VACUUM INTO fills an empty file it is given.
+        guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: temporary])
+        }
         try await sql.raw("VACUUM INTO \(bind: temporary)").run()
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
         try FileManager.default.moveItem(atPath: temporary, toPath: target)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
     }
 
     /// The migrations a database has had (empty for an empty database).

@@ -53,6 +53,8 @@ import Testing
         #expect(throws: DomainError.missing(field: "city")) { try FieldRules.text("   ", field: "city") }
         #expect(throws: DomainError.self) { try FieldRules.text(String(repeating: "a", count: 201), field: "name") }
         #expect(throws: DomainError.self) { try FieldRules.text("a\u{0}b", field: "name") }
+        #expect(throws: DomainError.self, "XML forbids it: a phonebook would break") { try FieldRules.text("Jean" + String(Unicode.Scalar(0xFFFE)!), field: "name") }
+        #expect(throws: DomainError.self) { try FieldRules.text("a" + String(Unicode.Scalar(0xFDD0)!) + "b", field: "name") }
     }
 
     @Test func loginsAndPasswords() throws {

@@ -208,6 +208,8 @@ def test_backup_while_writing_and_restore(data_dir):
         backup = os.path.join(data_dir, "..", os.path.basename(data_dir) + "-backup.sqlite")
         result = subprocess.run([BIN, "backup", "--data-dir", data_dir, backup], capture_output=True, text=True, timeout=60)
         assert result.returncode == 0, result.stdout + result.stderr
+        # Secrets and password hashes inside: its owner's only (#26).
+        assert os.stat(backup).st_mode & 0o777 == 0o600
         time.sleep(0.5)
     finally:
         stop.set()
