@@ -122,7 +122,7 @@ import Testing
             files.apply([.customer(paged[0].customerID)])
             #expect(try macs.allSatisfy { !files.isCached(try MACAddress(parsing: $0)) })
             #expect(try await p.call(.post, "/api/v1/customers/10000/phones", token: reseller, json: #"{"mac":"00:15:65:00:01:00","model":"yealink-t42g"}"#).status == .created)
-            for _ in 0..<100 where !files.refresh.isIdle { try await Task.sleep(for: .milliseconds(20)) }
+            for _ in 0..<750 where !files.refresh.isIdle { try await Task.sleep(for: .milliseconds(20)) }
             #expect(try (macs + ["00:15:65:00:01:00"]).allSatisfy { files.isCached(try MACAddress(parsing: $0)) })
         }
     }
@@ -154,7 +154,8 @@ import Testing
                                     digestKey: try await storeB.digestKey(), work: workB, logger: logger)
             let poller = Task { try await ChangeFeedPoller(store: storeB, files: filesB, logger: logger).run() }
             defer { poller.cancel() }
-            try await Task.sleep(for: .milliseconds(300))
+            // The poller's first read (which looks back over the feed's overlap) before B caches.
+            try await Task.sleep(for: .seconds(1))
             let ua = ProvisioningTests.agents["yealink-cp920"]!.ua
             func fetch(_ files: PhoneFiles, _ name: String) async throws -> String? {
                 let answer = try await files.answer(PhoneFiles.Request(fileName: name, path: "/sip-ps/\(name)", userAgent: ua, authorization: nil, sourceIP: "192.0.2.10"))
@@ -172,9 +173,11 @@ import Testing
             #expect(p.phones.files.isCached(Self.a), "no second read for the node that issued")
             let cachedA = try #require(try await p.phones.files.record(Self.a))
             #expect(cachedA.devicePassword == ProvisioningTests.value(first, "static.auto_provision.server.password") && cachedA.credentialsIssuedAt != nil)
-            try await Task.sleep(for: .milliseconds(700))
             // The other node dropped A (from the feed) and read it again in the background, with
-            // the credentials drawn on A; B was not touched.
+            // the credentials drawn on A; B was not touched. Waited for, not slept on: a busy
+            // machine may take longer than the poller's quarter second.
+            let issued = ProvisioningTests.value(first, "static.auto_provision.server.password")
+            try await Self.eventually { filesB.cache.withLockedValue { $0.entry(Self.a)?.record?.devicePassword } == issued }
             let aOnB = filesB.cache.withLockedValue { $0.entry(Self.a)?.record }
             #expect(aOnB?.devicePassword == ProvisioningTests.value(first, "static.auto_provision.server.password"), "the other node holds A's new record")
             #expect(filesB.isCached(Self.b), "the other node drops that phone only")
@@ -184,12 +187,24 @@ import Testing
             // A settings change made through node A reaches node B's next fetch within a second.
             let changed = try await p.call(.put, "/api/v1/phones/80:5E:C0:02:1C:1B/settings", token: reseller, json: #"{"values":{"preferences.ringtone":"Ring6"}}"#)
             #expect(changed.status == .ok, "\(changed)")
-            try await Task.sleep(for: .milliseconds(700))
-            let after = try #require(try await fetch(filesB, "805ec0021c1b.cfg"))
+            var after = ""
+            try await Self.eventually {
+                after = (try? await fetch(filesB, "805ec0021c1b.cfg")) ?? ""
+                return after.contains("Ring6")
+            }
             #expect(after.contains("Ring6.wav") || after.contains("Ring6"), "node B serves the change")
             #expect(filesB.isCached(Self.b), "and still holds the phone the change did not touch")
             poller.cancel()
             await workB.close()
+        }
+    }
+
+    /// Waits until `condition` holds, up to 15 s (what a feed poll takes on a loaded machine);
+    /// the expectation after it says what was expected when it never did.
+    static func eventually(_ condition: () async -> Bool) async throws {
+        for _ in 0..<300 {
+            if await condition() { return }
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 }

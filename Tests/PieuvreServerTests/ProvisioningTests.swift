@@ -64,7 +64,7 @@ import Testing
             let first = try await Self.fetch(p, "001565820b99.cfg", ua: "Yealink SIP-T46G 28.86.0.15 00:15:65:82:0b:99")
             let password = try #require(Self.value(first.text, "static.auto_provision.server.password"))
             var cached = false
-            for _ in 0..<100 where !cached {
+            for _ in 0..<750 where !cached {
                 cached = p.phones.files.isCached(mac)
                 if !cached { try await Task.sleep(for: .milliseconds(20)) }
             }
