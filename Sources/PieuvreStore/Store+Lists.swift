@@ -69,19 +69,6 @@ extension Store {
         "%" + text.lowercased().filter { $0 != "%" && $0 != "_" && $0 != "\\" } + "%"
     }
 
-    /// A column lowercased and without the accents of French (and their capitals, which
-    /// SQLite's LOWER leaves as they are), the same on SQLite and PostgreSQL; compared with a
-    /// search folded by `ContactCard.fold`. `column` is a constant of this file, never input.
-    static func folded(_ column: String) -> String {
-        foldedPairs.reduce("LOWER(\(column))") { sql, pair in "REPLACE(\(sql), '\(pair.0)', '\(pair.1)')" }
-    }
-
-    private static let foldedPairs: [(String, String)] = {
-        let plain: [(String, String)] = [("à", "a"), ("â", "a"), ("ä", "a"), ("é", "e"), ("è", "e"), ("ê", "e"), ("ë", "e"), ("î", "i"), ("ï", "i"),
-                                         ("ô", "o"), ("ö", "o"), ("ù", "u"), ("û", "u"), ("ü", "u"), ("ç", "c"), ("ÿ", "y")]
-        return plain + plain.map { ($0.0.uppercased(), $0.1) }
-    }()
-
     /// A MAC fragment in any notation (`80:5E:C0`, `805ec0`, `80-5e`), as stored (lowercase hex).
     static func macFragment(_ q: String) -> String? {
         let hex = q.filter { !":-. ".contains($0) }.lowercased()
@@ -104,9 +91,7 @@ extension Store {
             """
         if let after = try Self.key(ofCursor: list.cursor) { sql = sql + " AND p.mac > \(bind: after)" }
         if let q = list.q {
-            // Names and descriptions as people type them: "aurelien" finds "Aurélien".
-            let text = Self.like(ContactCard.fold(q))
-            var any: SQLQueryString = "\(unsafeRaw: Self.folded("p.description")) LIKE \(bind: text) ESCAPE '\\' OR \(unsafeRaw: Self.folded("d.name")) LIKE \(bind: text) ESCAPE '\\' OR \(unsafeRaw: Self.folded("l.name")) LIKE \(bind: text) ESCAPE '\\'"
+            var any: SQLQueryString = "LOWER(p.description) LIKE \(bind: Self.like(q)) ESCAPE '\\' OR LOWER(d.name) LIKE \(bind: Self.like(q)) ESCAPE '\\' OR LOWER(l.name) LIKE \(bind: Self.like(q)) ESCAPE '\\'"
             if let mac = Self.macFragment(q) { any = any + " OR p.mac LIKE \(bind: Self.like(mac)) ESCAPE '\\'" }
             let digits = q.filter { !" .-".contains($0) }
             if !digits.isEmpty, digits.allSatisfy(\.isNumber) {
@@ -147,8 +132,7 @@ extension Store {
         if let q = list.q {
             let digits = q.filter { !" .-".contains($0) }
             let number = digits.allSatisfy(\.isNumber) && !digits.isEmpty ? ((try? DirectNumber(parsing: digits).digits) ?? digits) : q
-            let text = Self.like(ContactCard.fold(q))
-            sql = sql + " AND (\(unsafeRaw: Self.folded("l.name")) LIKE \(bind: text) ESCAPE '\\' OR \(unsafeRaw: Self.folded("d.name")) LIKE \(bind: text) ESCAPE '\\' OR l.sda LIKE \(bind: Self.like(number)) ESCAPE '\\')"
+            sql = sql + " AND (LOWER(l.name) LIKE \(bind: Self.like(q)) ESCAPE '\\' OR LOWER(d.name) LIKE \(bind: Self.like(q)) ESCAPE '\\' OR l.sda LIKE \(bind: Self.like(number)) ESCAPE '\\')"
         }
         sql = sql + " ORDER BY l.sda LIMIT \(bind: list.limit + 1)"
         let rows = try await storage.sql.raw(sql).all()

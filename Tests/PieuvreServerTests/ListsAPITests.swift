@@ -91,8 +91,6 @@ import Testing
             }
             #expect(try await search("réunion") == ["80:5E:C0:02:1C:1B"], "a description, with its accent")
             #expect(try await search("ACCUEIL") == ["00:15:65:82:0B:99"], "without case")
-            #expect(try await search("reunion") == ["80:5E:C0:02:1C:1B"], "without the accent typed")
-            #expect(try await search("HOTEL DE") == ["80:5E:C0:02:1C:1B"], "without accent nor case, on either database")
             #expect(try await search("09 70 71") == ["80:5E:C0:02:1C:1B"], "a number as people write it")
             #expect(try await search("Hôtel") == ["80:5E:C0:02:1C:1B"], "the department of its line")
             #expect(try await search("100%_") == [], "wildcards typed are searched as themselves")
@@ -102,7 +100,6 @@ import Testing
             // Lines, customers and departments page and search the same way.
             let lines = try await p.call(.get, "/api/v1/customers/10000/lines?q=H%C3%B4tel", token: reseller)
             #expect(lines.items.compactMap { $0["sda"]?.string } == ["0970711005"] && lines.json["next"] == .null)
-            #expect(try await p.call(.get, "/api/v1/customers/10000/lines?q=hotel", token: reseller).items.compactMap { $0["sda"]?.string } == ["0970711005"])
             #expect(try await p.call(.get, "/api/v1/customers?q=openip", token: reseller).items.count == 1)
             #expect(try await p.call(.get, "/api/v1/customers?q=nobody", token: reseller).items.isEmpty)
             let departments = try await p.call(.get, "/api/v1/customers/10000/departments?limit=2", token: reseller)
