@@ -71,6 +71,10 @@ public enum DomainError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The French text naming each field by its form label: what import reports carry beside
+    /// the English one.
+    public var frenchText: String { text(french: true, label: FieldNames.labeler(french: true)) }
+
     /// What a "not found" names, in French (the key is what the person typed or followed).
     static let frenchThing: [String: String] = [
         "phone": "téléphone", "customer": "client", "line": "ligne", "page": "page", "contact": "contact",
@@ -106,7 +110,7 @@ public struct ImportLineError: Equatable, Sendable, Codable {
     }
     /// The line's message from the error that refused it.
     public init(line: Int, _ refusal: DomainError) {
-        self.init(line: line, error: refusal.description, french: refusal.text(french: true, label: FieldNames.labeler(french: true)))
+        self.init(line: line, error: refusal.description, french: refusal.frenchText)
     }
 }
 

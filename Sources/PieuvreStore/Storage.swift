@@ -103,8 +103,8 @@ public final class Storage: Sendable {
         }
         try await sql.raw("VACUUM INTO \(bind: temporary)").run()
         if FileManager.default.fileExists(atPath: target) { try FileManager.default.removeItem(atPath: target) }
+        // A rename keeps the file's mode.
         try FileManager.default.moveItem(atPath: temporary, toPath: target)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
     }
 
     /// The migrations a database has had (empty for an empty database).

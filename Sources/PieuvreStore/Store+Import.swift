@@ -22,7 +22,7 @@ extension Store {
         for row in rows {
             // Each problem in English (the API) and French (the portals).
             var problems: [(en: String, fr: String)] = []
-            func problem(_ error: DomainError) { problems.append((error.description, error.text(french: true, label: FieldNames.labeler(french: true)))) }
+            func problem(_ error: DomainError) { problems.append((error.description, error.frenchText)) }
             var mac: MACAddress?
             do { mac = try MACAddress(parsing: row.mac) } catch { problem(error) }
             var model: PhoneModel?

@@ -16,6 +16,23 @@ def rows(driver, css):
     return driver.find_elements(By.CSS_SELECTOR, css)
 
 
+def new_client(driver, siret):
+    """"Nouveau client" on the client list, filled as a reseller would, with this SIRET."""
+    driver.execute_script("document.getElementById('new-client').open = true")
+    for field, value in [("companyName", "Boulangerie Durand"), ("siret", siret), ("address", "1 rue du Four"), ("postalCode", "37550"), ("city", "Saint-Avertin")]:
+        driver.find_element(By.NAME, field).send_keys(value)
+    submit(driver, driver.find_element(By.ID, "client-submit"))
+
+
+def provision(driver, base, mac, model=None, lang=None):
+    """"Provisionner @MAC" on customer 10000's line 0970192349, sent (the page in `lang` if given)."""
+    driver.get(base + "/extranet/clients/10000/provision?sda=0970192349" + (f"&lang={lang}" if lang else ""))
+    driver.find_element(By.ID, "mac").send_keys(mac)
+    if model:
+        driver.find_element(By.CSS_SELECTOR, f"#model option[value='{model}']").click()
+    submit(driver, driver.find_element(By.ID, "submit"))
+
+
 def test_searches_take_spaces_in_every_portal(browser, platform):
     server, reseller = platform
     base = server.base
@@ -52,10 +69,7 @@ def test_language_switch_after_a_form_returns_to_the_page(browser, platform):
     sign_in(browser, base, "expert", "reseller-secret")
     browser.get(base + "/extranet")
     # A refused "Nouveau client": the page is the POST's answer.
-    browser.execute_script("document.getElementById('new-client').open = true")
-    for field, value in [("companyName", "Boulangerie Durand"), ("siret", "123"), ("address", "1 rue du Four"), ("postalCode", "37550"), ("city", "Saint-Avertin")]:
-        browser.find_element(By.NAME, field).send_keys(value)
-    submit(browser, browser.find_element(By.ID, "client-submit"))
+    new_client(browser, "123")
     assert browser.find_element(By.ID, "error").text == "Numéro de SIRET « 123 » doit compter 14 chiffres."
     submit(browser, browser.find_element(By.ID, "lang"))
     assert browser.current_url == base + "/extranet"
@@ -75,15 +89,11 @@ def test_messages_are_french_on_french_pages_and_coded_in_the_api(browser, platf
     server, reseller = platform
     base = server.base
     sign_in(browser, base, "expert", "reseller-secret")
-    browser.get(base + "/extranet/clients/10000/provision?sda=0970192349")
-    browser.find_element(By.ID, "mac").send_keys("80:5E:C0:02:1C")
-    submit(browser, browser.find_element(By.ID, "submit"))
+    provision(browser, base, "80:5E:C0:02:1C")
     assert browser.find_element(By.ID, "error").text == "Adresse MAC « 80:5E:C0:02:1C » compte 10 chiffres hexadécimaux ; une adresse MAC en a 12."
     shot(browser, "finish-provision-error-fr")
     # The same page in English speaks English, with the field's label.
-    browser.get(base + "/extranet/clients/10000/provision?sda=0970192349&lang=en")
-    browser.find_element(By.ID, "mac").send_keys("80:5E:C0:02:1C")
-    submit(browser, browser.find_element(By.ID, "submit"))
+    provision(browser, base, "80:5E:C0:02:1C", lang="en")
     assert browser.find_element(By.ID, "error").text == "MAC address '80:5E:C0:02:1C' has 10 hex digits, a MAC address has 12"
     # The API keeps its English message and adds the same code.
     status, body = curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "80:5E:C0:02:1C", "model": "yealink-t42g"})
@@ -113,10 +123,7 @@ def test_forms_land_where_their_result_is_and_say_what_they_did(browser, platfor
     server, reseller = platform
     base = server.base
     sign_in(browser, base, "expert", "reseller-secret")
-    browser.get(base + "/extranet/clients/10000/provision?sda=0970192349")
-    browser.find_element(By.ID, "mac").send_keys("80:5E:C0:02:1C:1C")
-    browser.find_element(By.CSS_SELECTOR, "#model option[value='yealink-cp960']").click()
-    submit(browser, browser.find_element(By.ID, "submit"))
+    provision(browser, base, "80:5E:C0:02:1C:1C", "yealink-cp960")
     assert browser.current_url.endswith("#phones-title")
     assert browser.find_element(By.ID, "done").text == "Téléphone 80:5E:C0:02:1C:1C provisionné."
     assert browser.execute_script("return window.scrollY") > 0
@@ -147,10 +154,7 @@ def test_forms_land_where_their_result_is_and_say_what_they_did(browser, platfor
     assert browser.current_url == base + "/extranet"
     assert browser.title == "Clients · Pieuvre"
     # "Nouveau client": the new fiche, saying so.
-    browser.execute_script("document.getElementById('new-client').open = true")
-    for field, value in [("companyName", "Boulangerie Durand"), ("siret", "48285833900021"), ("address", "1 rue du Four"), ("postalCode", "37550"), ("city", "Saint-Avertin")]:
-        browser.find_element(By.NAME, field).send_keys(value)
-    submit(browser, browser.find_element(By.ID, "client-submit"))
+    new_client(browser, "48285833900021")
     assert "Boulangerie Durand" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_element(By.ID, "done").text == "Client créé."
 

@@ -1,6 +1,7 @@
 """The message-waiting lamp through a real SIP platform: Kamailio (Debian) as registrar and
 proxy on loopback, a real SIP user agent (pjsua2 from PyPI) registered as the phone of
 0222969569, and the seed's lamp rule: 0970711005's voicemail lights 0222969569's lamp."""
+import contextlib
 import os
 import shutil
 import socket
@@ -197,26 +198,29 @@ def test_voicemail_lights_and_puts_out_the_lamp_through_kamailio(data_dir, kamai
         assert server.stop() == 0
 
 
-def phone_on_line(base):
-    """Customer 10000 with the line 0222969569 (department Nantes) and a T46G on it: the pjsua2
-    phone registers as that line."""
-    op, reseller = seed_customer(base)
-    assert curl("POST", f"{base}/api/v1/customers/10000/departments", token=reseller, body={"name": "Nantes"})[0] == 201
-    assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil", "department": "Nantes"})[0] == 201
-    assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
-    return op, reseller
-
-
-def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, endpoint):
-    sip_port = free_udp_port()
-    server = sip_server(data_dir, sip_port, kamailio)
+@contextlib.contextmanager
+def phone_on_line(data_dir, kamailio, endpoint):
+    """A server sending SIP through Kamailio, a pjsua2 phone registered as the line 0222969569
+    (customer 10000, department Nantes) with a T46G on that line, and the registration's own
+    check-sync come and gone: yields (base, operator token, reseller token, the phone's log tap)."""
+    server = sip_server(data_dir, free_udp_port(), kamailio)
     phone = register_phone(kamailio, mwi=False)
     try:
         assert wait(endpoint, lambda: phone.registered, 10)
         base = server.base
-        op, reseller = phone_on_line(base)
-        tap = endpoint.tap
+        op, reseller = seed_customer(base)
+        assert curl("POST", f"{base}/api/v1/customers/10000/departments", token=reseller, body={"name": "Nantes"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/lines", token=reseller, body={"sda": "0222969569", "name": "Accueil", "department": "Nantes"})[0] == 201
+        assert curl("POST", f"{base}/api/v1/customers/10000/phones", token=reseller, body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "sda": "0222969569"})[0] == 201
         wait(endpoint, lambda: False, 2.5)  # the registration's own check-sync (the phone was just assigned) comes and goes
+        yield base, op, reseller, endpoint.tap
+    finally:
+        phone.shutdown()
+        assert server.stop() == 0
+
+
+def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, endpoint):
+    with phone_on_line(data_dir, kamailio, endpoint) as (base, op, reseller, tap):
         before = len(tap.check_syncs)
 
         # One change on the phone's department: one check-sync to its line.
@@ -231,23 +235,12 @@ def test_a_settings_change_sends_one_check_sync_per_burst(data_dir, kamailio, en
         assert wait(endpoint, lambda: len(tap.check_syncs) > before + 1, 8)
         wait(endpoint, lambda: False, 3)
         assert len(tap.check_syncs) == before + 2, tap.check_syncs
-    finally:
-        phone.shutdown()
-        assert server.stop() == 0
 
 
 def test_resync_and_reboot_on_demand_reach_the_phone(data_dir, kamailio, endpoint):
     """"Resynchroniser" and "Redémarrer" (issue #21): one NOTIFY each, at once, with the reboot
     flag the person asked for, through Kamailio to the registered phone; audited."""
-    sip_port = free_udp_port()
-    server = sip_server(data_dir, sip_port, kamailio)
-    phone = register_phone(kamailio, mwi=False)
-    try:
-        assert wait(endpoint, lambda: phone.registered, 10)
-        base = server.base
-        op, reseller = phone_on_line(base)
-        tap = endpoint.tap
-        wait(endpoint, lambda: False, 2.5)  # the registration's own check-sync comes and goes
+    with phone_on_line(data_dir, kamailio, endpoint) as (base, op, reseller, tap):
         before = set(tap.check_syncs)
         status, body = curl("POST", f"{base}/api/v1/phones/00:15:65:82:0B:99/check-sync", token=reseller)
         assert status == 202 and body == {"sent": "check-sync", "number": "0222969569"}
@@ -261,9 +254,6 @@ def test_resync_and_reboot_on_demand_reach_the_phone(data_dir, kamailio, endpoin
         status, audit = curl("GET", f"{base}/api/v1/audit?limit=10", token=op)
         actions = [e["action"] for e in audit["items"]]
         assert "phone.check-sync" in actions and "phone.reboot" in actions
-    finally:
-        phone.shutdown()
-        assert server.stop() == 0
 
 
 def pnp_subscribe(port, mac, source):

@@ -41,11 +41,12 @@ struct PhonesController {
     private func act(_ request: Request, _ context: PieuvreRequestContext, _ action: Store.PhoneAction) async throws -> Response {
         let actor = try context.requireActor()
         let mac = try context.parameters.text("mac")
-        // Who may see the phone first: another tenant's MAC is a 404 whatever SIP's state.
-        _ = try await store.phone(actor, mac: mac)
-        guard let notifier, notifier.reachesPhones else { throw APIError(.conflict, Self.sipOff) }
-        let number = try await store.requestPhoneAction(actor, mac: mac, action)
-        notifier.checkSyncNow(number, reboot: action == .reboot)
+        let number: String
+        do {
+            number = try await PhoneActions.send(action, mac: mac, actor: actor, store: store, notifier: notifier)
+        } catch is PhoneActions.SIPOff {
+            throw APIError(.conflict, Self.sipOff)
+        }
         return try JSONResponse.make(["sent": action.rawValue, "number": number], status: .accepted)
     }
 

@@ -41,9 +41,10 @@ struct AdministratorController {
 
     private func phonesPage(_ request: Request, _ actor: Actor, status: HTTPResponse.Status = .ok, _ adjust: (inout AdminPhonesPage) -> Void) async throws -> Response {
         let reference = try await reference(actor)
-        let q = kit.query(request)["q"] ?? ""
+        let query = kit.query(request)
+        let q = query["q"] ?? ""
         // A page at a time, searched in the database: a customer of 100,000 phones costs a page.
-        let page = try await store.phones(actor, reference: reference, ListRequest(q: q, cursor: kit.query(request)["after"]))
+        let page = try await store.phones(actor, reference: reference, ListRequest(q: q, cursor: query["after"]))
         var model = AdminPhonesPage(phones: page.items.map(PhoneRow.init), departments: try await store.departments(actor, reference: reference, .all).items.map { Option($0.name) }, q: q,
                                     next: page.next.map { PortalKit.query("/admin", ["q": q, "after": $0]) })
         adjust(&model)
@@ -53,7 +54,7 @@ struct AdministratorController {
     @Sendable func assign(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.form(request, roles: [.administrator], limit: 256 * 1024) { actor, form in
             guard !form.all("mac").isEmpty else {
-                throw DomainError.unprocessable(Reason("none-ticked", en: Labels.en["noneTicked"]!, fr: Labels.fr["noneTicked"]!))
+                throw DomainError.unprocessable(.portal("none-ticked", label: "noneTicked"))
             }
             var patch = PhonePatch()
             if form["action"] == "line" {
@@ -119,9 +120,7 @@ struct AdministratorController {
             let typedSDA = form["sda"] ?? ""
             return try await phonePage(request, actor, mac: changed.mac) { page in
                 page.message = saved
-                if changed.sda == nil, !typedSDA.isEmpty {
-                    page.phone = .init(mac: page.phone.mac, description: page.phone.description, sda: typedSDA, authenticatedIP: page.phone.authenticatedIP)
-                }
+                if changed.sda == nil, !typedSDA.isEmpty { page.phone.sda = typedSDA }
             }
         } invalid: { actor, _, error in
             try await phonePage(request, actor, mac: mac, status: .unprocessableContent) { $0.error = kit.say(error, request) }
@@ -154,12 +153,11 @@ struct AdministratorController {
     private func act(_ request: Request, _ context: PieuvreRequestContext, _ action: Store.PhoneAction) async -> Response {
         let mac = context.parameters.optionalText("mac") ?? ""
         return await kit.form(request, roles: [.administrator, .reseller]) { actor, _ in
-            _ = try await store.phone(actor, mac: mac)
-            guard let notifier = kit.notifier, notifier.reachesPhones else {
-                throw DomainError.unprocessable(Reason("sip-off", en: Labels.en["sipOff"]!, fr: Labels.fr["sipOff"]!))
+            do {
+                _ = try await PhoneActions.send(action, mac: mac, actor: actor, store: store, notifier: kit.notifier)
+            } catch is PhoneActions.SIPOff {
+                throw DomainError.unprocessable(.portal("sip-off", label: "sipOff"))
             }
-            let number = try await store.requestPhoneAction(actor, mac: mac, action)
-            notifier.checkSyncNow(number, reboot: action == .reboot)
             let sent = kit.language(request).text("sent.\(action.rawValue)")
             return try await phonePage(request, actor, mac: mac) { $0.message = sent }
         } invalid: { actor, _, error in

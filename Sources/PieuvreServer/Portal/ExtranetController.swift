@@ -37,8 +37,9 @@ struct ExtranetController {
     }
 
     private func clientsPage(_ request: Request, _ actor: Actor, form: [String: String], error: String?) async throws -> Response {
-        let q = kit.query(request)["q"] ?? ""
-        let page = try await store.customers(actor, ListRequest(q: q, cursor: kit.query(request)["after"]))
+        let query = kit.query(request)
+        let q = query["q"] ?? ""
+        let page = try await store.customers(actor, ListRequest(q: q, cursor: query["after"]))
         let rows = page.items.map { ClientsPage.Row(created: PortalKit.date($0.createdAt), reference: $0.reference, companyName: $0.companyName) }
         let model = ClientsPage(customers: rows, q: q, next: page.next.map { PortalKit.query("/extranet", ["q": q, "after": $0]) }, canCreate: actor.role == .reseller, form: form, error: error)
         return kit.render(.clients, model, request, status: error == nil ? .ok : .unprocessableContent, actor: actor)
@@ -174,7 +175,7 @@ struct ExtranetController {
             }
         } catch let DomainError.importRefused(lines) {
             return try await clientPage(request, actor, reference, status: .unprocessableContent) { page in
-                page.importErrors = lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: PortalMessages.text($0, kit.language(request))) }
+                page.importErrors = PortalMessages.lines(lines, kit.language(request))
                 page.csv = csv
             }
         }

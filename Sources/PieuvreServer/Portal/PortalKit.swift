@@ -164,12 +164,12 @@ struct PortalKit: Sendable {
     /// it is one of ours), since the POST's address has no page of its own.
     func here(_ request: Request) -> String {
         if request.method == .get || request.method == .head {
-            var kept = query(request).fields.filter { !["lang", "done"].contains($0.key) }.sorted { $0.key < $1.key }.flatMap { key, values in values.map { (key, $0) } }
-            kept = kept.filter { !$0.1.isEmpty }
-            return kept.isEmpty ? request.uri.path : request.uri.path + "?" + kept.map { "\($0.0)=\(Self.encode($0.1))" }.joined(separator: "&")
+            let kept = query(request).fields.filter { !["lang", "done"].contains($0.key) }.sorted { $0.key < $1.key }
+            return Self.query(request.uri.path, kept.flatMap { key, values in values.map { (key, $0) } })
         }
-        if let referer = request.headers[.referer], let url = URL(string: referer), let host = request.head.authority,
-           url.host.map({ host.hasPrefix($0) }) ?? false {
+        // The Referer's host, with or without a port, must be the one this request came to.
+        if let referer = request.headers[.referer], let url = URL(string: referer), let authority = request.head.authority,
+           let host = url.host, authority == host || authority.hasPrefix(host + ":") {
             let path = url.path.isEmpty ? "/" : url.path
             return Self.safeReturn(url.query.map { path + "?" + $0 } ?? path) ?? "/"
         }
@@ -208,23 +208,14 @@ struct PortalKit: Sendable {
         let model = ProblemPage(status: String(status.code), message: message)
         let lang = language(request)
         if let html = html(.problem, model, lang: lang, csrf: actor == nil ? "" : csrf(request), who: actor?.login, role: actor?.role, here: here(request)) {
-            var response = htmlResponse(html, status: status, request: request)
-            response.headers[.cacheControl] = "no-store"
-            return response
+            return htmlResponse(html, status: status, request: request)
         }
         return ProblemHTML.response(status: status, message: message)
     }
 
     /// The problem page with the header of whoever is signed in.
     func problemPage(_ request: Request, status: HTTPResponse.Status, message: String) async -> Response {
-        let actor = try? await actor(request)
-        return problem(request, status: status, message: message, actor: actor ?? nil)
-    }
-
-    static func encode(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~/")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        problem(request, status: status, message: message, actor: (try? await actor(request)) ?? nil)
     }
 
     func redirect(_ location: String, cookies: [String] = []) -> Response {
@@ -253,9 +244,13 @@ struct PortalKit: Sendable {
 
     /// A portal address with its query (empty values left out), each value percent-encoded.
     static func query(_ path: String, _ items: KeyValuePairs<String, String>) -> String {
+        query(path, items.map { ($0.key, $0.value) })
+    }
+
+    static func query(_ path: String, _ items: [(String, String)]) -> String {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~")
-        let parts = items.filter { !$0.value.isEmpty }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
+        let parts = items.filter { !$0.1.isEmpty }.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")" }
         return parts.isEmpty ? path : path + "?" + parts.joined(separator: "&")
     }
 

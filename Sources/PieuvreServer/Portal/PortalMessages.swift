@@ -29,4 +29,15 @@ enum PortalMessages {
         return PortalKit.date(date)
     }
 
+    /// An import's refused lines as the page lists them (the first `maxListedErrors`).
+    static func lines(_ lines: [ImportLineError], _ lang: PortalLanguage) -> [ClientPage.ImportError] {
+        lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: text($0, lang)) }
+    }
+}
+
+extension Reason {
+    /// A refusal the portal itself makes, its two texts taken from the labels.
+    static func portal(_ code: String, label key: String) -> Reason {
+        Reason(code, en: Labels.en[key] ?? key, fr: Labels.fr[key] ?? key)
+    }
 }

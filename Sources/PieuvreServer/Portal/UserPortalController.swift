@@ -73,8 +73,9 @@ struct UserPortalController {
 
     private func contactsPage(_ request: Request, _ actor: Actor, form: [String: String], status: HTTPResponse.Status = .ok, _ adjust: (inout ContactsPage) -> Void) async throws -> Response {
         let lang = kit.language(request)
-        let q = kit.query(request)["q"] ?? ""
-        let page = try await store.contacts(actor, sda: actor.login, q: q, limit: 100, cursor: kit.query(request)["cursor"])
+        let query = kit.query(request)
+        let q = query["q"] ?? ""
+        let page = try await store.contacts(actor, sda: actor.login, q: q, limit: 100, cursor: query["cursor"])
         let rows = page.items.map { c in
             ContactsPage.Row(id: c.id.uuidString, name: c.name, numbers: c.numbers.map { .init(number: $0.number, label: lang.text("label.\($0.label.rawValue)")) })
         }
@@ -105,7 +106,7 @@ struct UserPortalController {
             try await contactsPage(request, actor, form: [:], status: .unprocessableContent) { page in
                 page.importText = form["file"]
                 if case let .importRefused(lines) = error {
-                    page.importErrors = lines.prefix(DomainError.maxListedErrors).map { ClientPage.ImportError(line: $0.line, error: PortalMessages.text($0, kit.language(request))) }
+                    page.importErrors = PortalMessages.lines(lines, kit.language(request))
                 } else {
                     page.error = kit.say(error, request)
                 }
@@ -198,7 +199,7 @@ struct UserPortalController {
     @Sendable func changePassword(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         await kit.form(request, roles: Self.everyRole, limit: 16 * 1024) { actor, form in
             let lang = kit.language(request)
-            guard form["new"] == form["again"] else { throw DomainError.unprocessable(Reason("passwords-differ", en: Labels.en["passwordsDiffer"]!, fr: Labels.fr["passwordsDiffer"]!)) }
+            guard form["new"] == form["again"] else { throw DomainError.unprocessable(.portal("passwords-differ", label: "passwordsDiffer")) }
             try await store.changeOwnPassword(actor, currentToken: kit.token(request), current: form["current"], new: form["new"])
             let page = AccountPage(tabs: Self.roles.contains(actor.role) ? UserTabs(account: true) : nil, action: "/account/password", message: lang.text("passwordChanged"))
             return kit.render(.account, page, request, actor: actor)

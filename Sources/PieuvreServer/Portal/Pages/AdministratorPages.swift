@@ -17,7 +17,8 @@ struct PhonePage {
     struct Phone {
         let mac: String
         let description: String
-        let sda: String
+        /// Kept as typed when "Affecté à la ligne ?" was unticked, to tick again.
+        var sda: String
         let authenticatedIP: String
     }
     struct Event {

@@ -2,8 +2,6 @@
 // no inline script.
 document.addEventListener('DOMContentLoaded', function () {
   // A file chosen is sent through its text area (no multipart parsing on the server).
-  var file = document.getElementById('csvfile');
-  if (file) { file.setAttribute('data-fills', 'csv'); }
   document.querySelectorAll('input[type=file][data-fills]').forEach(function (input) {
     input.addEventListener('change', function (e) {
       var f = e.target.files[0];
