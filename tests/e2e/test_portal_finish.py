@@ -287,6 +287,7 @@ def test_profiles_filter_and_stay_open(browser, platform):
     assert rows(browser, "#admin-phones tbody tr")[0].find_element(By.CLASS_NAME, "model").text.startswith("Yealink T46G")
     # Profiles: a search box narrows 149 fields to the ones asked for.
     browser.get(base + "/admin/profiles")
+    assert browser.title == "Profils de téléphone · Pieuvre"
     everything = len(browser.find_elements(By.CSS_SELECTOR, "div.field"))
     browser.find_element(By.ID, "find").send_keys("sonnerie")
     submit(browser, browser.find_element(By.ID, "filter"))

@@ -259,7 +259,7 @@ struct AdministratorController {
                                 form: form, department: department.isEmpty ? nil : department, message: message, error: error)
         page.find = find
         page.onlySet = onlySet
-        return kit.render(.settings, page, request, status: status, actor: actor)
+        return kit.render(.settings, page, request, status: status, actor: actor, title: page.title)
     }
 
     @Sendable func saveProfile(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

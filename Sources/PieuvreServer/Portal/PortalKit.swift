@@ -130,9 +130,11 @@ struct PortalKit: Sendable {
         let page: Model
     }
 
-    func render<Model>(_ template: PageTemplate, _ model: Model, _ request: Request, status: HTTPResponse.Status = .ok, actor: Actor? = nil, csrf: String? = nil) -> Response {
+    /// `title` names the page when its template serves several (the settings template is a
+    /// phone's page and the administrator's profiles).
+    func render<Model>(_ template: PageTemplate, _ model: Model, _ request: Request, status: HTTPResponse.Status = .ok, actor: Actor? = nil, csrf: String? = nil, title: String? = nil) -> Response {
         let lang = language(request)
-        guard let html = html(template, model, lang: lang, csrf: csrf ?? self.csrf(request), who: actor?.login, role: actor?.role, here: here(request), notice: done(request)) else {
+        guard let html = html(template, model, lang: lang, csrf: csrf ?? self.csrf(request), who: actor?.login, role: actor?.role, here: here(request), notice: done(request), title: title) else {
             logger.error("portal template missing", metadata: ["template": "\(template.rawValue)"])
             return problem(request, status: .internalServerError, message: lang.text("internalError"))
         }
@@ -152,10 +154,10 @@ struct PortalKit: Sendable {
     static func languageCookie(_ lang: String) -> String { "pieuvre_lang=\(lang); Path=/; Max-Age=31536000; SameSite=Lax" }
 
     /// The page's HTML: the view step alone, a pure function of the model (snapshot-tested).
-    func html<Model>(_ template: PageTemplate, _ model: Model, lang: PortalLanguage, csrf: String, who: String?, role: Role? = nil, here: String = "/", notice: String? = nil) -> String? {
+    func html<Model>(_ template: PageTemplate, _ model: Model, lang: PortalLanguage, csrf: String, who: String?, role: Role? = nil, here: String = "/", notice: String? = nil, title: String? = nil) -> String? {
         let frame = Frame(t: lang.labels, csrf: csrf, who: who, nav: role.map { NavLink.bar(for: $0, lang: lang, here: here) } ?? [],
                           langHref: Self.query("/language", ["lang": lang.other.rawValue, "to": here]),
-                          pageTitle: lang.text(template.titleKey), notice: notice, page: model)
+                          pageTitle: title ?? lang.text(template.titleKey), notice: notice, page: model)
         return library.render(frame, withTemplate: template.rawValue)
     }
 
