@@ -147,6 +147,7 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     PhoneFilesController(files: phones.files, transport: transport).addRoutes(to: router)
     SignInController(kit: phones.portal).addRoutes(to: router)
     ExtranetController(kit: phones.portal).addRoutes(to: router)
+    ConsoleController(kit: phones.portal).addRoutes(to: router)
     AdministratorController(kit: phones.portal).addRoutes(to: router)
     UserPortalController(kit: phones.portal).addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: BearerAuthenticator(store: store))
@@ -160,6 +161,7 @@ public func buildRouter(store: Store, phones: PhoneSide, transport: String = "ht
     VoicemailController(store: store, notifier: phones.notifier, mail: phones.mail).addRoutes(to: api)
     ProvisioningLogController(store: store, journal: phones.journal).addRoutes(to: api)
     PlatformController(store: store).addRoutes(to: api)
+    FleetController(store: store, journal: phones.journal).addRoutes(to: api)
     FirmwareController(store: store, directory: phones.firmwareDirectory).addRoutes(to: api, phones: router)
     if metricsHere { addOperatorRoutes(to: router, store: store) } else { addHealthRoutes(to: router, store: store) }
     return router

@@ -50,6 +50,11 @@ public final class Storage: Sendable {
             databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: 8, connectionPoolTimeout: .seconds(10)), as: .psql)
             pinnedLoop = nil
         }
+        // The folded words searches read are written with the row, whatever writes it.
+        databases.middleware.use(SearchFolding<Phone>())
+        databases.middleware.use(SearchFolding<Line>())
+        databases.middleware.use(SearchFolding<Department>())
+        databases.middleware.use(SearchFolding<Customer>())
     }
 
     /// A database handle for one unit of work; after shutdown (a failed start, the end of a
@@ -86,7 +91,7 @@ public final class Storage: Sendable {
     }
 
     /// The schema's migrations, in order; they only move forward and run at every start.
-    static let migrations: [any AsyncMigration] = [CreateSchema(), AddProvisioning(), AddUserSide(), AddLogScope(), AddVoicemail(), AddMailOutbox(), AddFirmware()]
+    static let migrations: [any AsyncMigration] = [CreateSchema(), AddProvisioning(), AddUserSide(), AddLogScope(), AddVoicemail(), AddMailOutbox(), AddFirmware(), AddSearchFold(), AddPhoneState()]
 
     /// The migrations this build knows (a restore refuses a database that has had others).
     public static var migrationNames: [String] { migrations.map(\.name) }

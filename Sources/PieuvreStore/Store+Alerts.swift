@@ -28,17 +28,25 @@ public struct NewAlert: Sendable {
 }
 
 public struct AlertView: Codable, Sendable, Equatable {
+    /// What `POST /alerts/{id}/acknowledge` names.
+    public let id: UUID
     public let at: Date
     public let kind: AlertKind
     public let sourceIP: String
     public let mac: String?
     public let customer: String?
     public let detail: String
+    /// When someone dealt with it, and who (nil: still to see).
+    public let acknowledgedAt: Date?
+    public let acknowledgedBy: String?
 
-    enum CodingKeys: String, CodingKey { case at, kind, sourceIP, mac, customer, detail }
+    enum CodingKeys: String, CodingKey { case id, at, kind, sourceIP, mac, customer, detail, acknowledgedAt, acknowledgedBy }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(acknowledgedAt, forKey: .acknowledgedAt)
+        try c.encode(acknowledgedBy, forKey: .acknowledgedBy)
         try c.encode(at, forKey: .at)
         try c.encode(kind, forKey: .kind)
         try c.encode(sourceIP, forKey: .sourceIP)
@@ -69,7 +77,7 @@ extension Store {
     /// Newest first, a page at a time.
     public func alerts(_ actor: Actor, _ list: ListRequest = .init()) async throws -> Page<AlertView> {
         try actor.require([.operator, .reseller], to: "read alerts")
-        var query: SQLQueryString = "SELECT a.id AS id, a.at AS at, a.kind AS kind, a.source_ip AS source_ip, a.mac AS mac, a.detail AS detail, c.reference AS reference FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id WHERE 1 = 1"
+        var query: SQLQueryString = "SELECT a.id AS id, a.at AS at, a.kind AS kind, a.source_ip AS source_ip, a.mac AS mac, a.detail AS detail, a.acknowledged_at AS acknowledged_at, a.acknowledged_by AS acknowledged_by, c.reference AS reference FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id WHERE 1 = 1"
         if actor.role == .reseller { query = query + " AND a.reseller_id = \(bind: actor.resellerID ?? UUID())" }
         if let (time, last) = try Self.timeKey(ofCursor: list.cursor) {
             query = query + " AND (a.at < \(bind: time) OR (a.at = \(bind: time) AND a.id < \(bind: last)))"
@@ -78,12 +86,33 @@ extension Store {
         let rows = try await storage.sql.raw(query).all()
         let next = rows.count > list.limit ? rows[list.limit - 1] : nil
         let items = try rows.prefix(list.limit).map { row in
-            AlertView(at: try row.decode(column: "at", as: Date.self), kind: AlertKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .macScan,
+            AlertView(id: try row.decode(column: "id", as: UUID.self), at: try row.decode(column: "at", as: Date.self), kind: AlertKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .macScan,
                       sourceIP: try row.decode(column: "source_ip", as: String.self),
                       mac: try row.decodeNil(column: "mac") ? nil : try row.decode(column: "mac", as: String.self),
                       customer: try row.decodeNil(column: "reference") ? nil : try row.decode(column: "reference", as: String.self),
-                      detail: try row.decode(column: "detail", as: String.self))
+                      detail: try row.decode(column: "detail", as: String.self),
+                      acknowledgedAt: try row.decode(column: "acknowledged_at", as: Date?.self), acknowledgedBy: try row.decode(column: "acknowledged_by", as: String?.self))
         }
         return Page(items: items, next: try next.map { Self.timeCursor(try $0.decode(column: "at", as: Date.self), try $0.decode(column: "id", as: UUID.self)) })
+    }
+
+    /// Marks an alert seen (it leaves the fleet's count; the list keeps it, with who and when).
+    /// Another reseller's alert, or an unknown id, is not found.
+    public func acknowledgeAlert(_ actor: Actor, id text: String) async throws -> AlertView {
+        try actor.require([.operator, .reseller], to: "acknowledge alerts")
+        let notFound = DomainError.notFound(what: "alert", key: String(text.prefix(40)))
+        guard let id = UUID(uuidString: text) else { throw notFound }
+        let sql = try storage.sql
+        var owner: SQLQueryString = "SELECT id FROM alerts WHERE id = \(bind: id)"
+        if actor.role == .reseller { owner = owner + " AND reseller_id = \(bind: actor.resellerID ?? UUID())" }
+        guard try await sql.raw(owner).first() != nil else { throw notFound }
+        let now = clock.now
+        try await sql.raw("UPDATE alerts SET acknowledged_at = \(bind: now), acknowledged_by = \(bind: actor.login) WHERE id = \(bind: id) AND acknowledged_at IS NULL").run()
+        let row = try await sql.raw("SELECT a.id AS id, a.at AS at, a.kind AS kind, a.source_ip AS source_ip, a.mac AS mac, a.detail AS detail, a.acknowledged_at AS acknowledged_at, a.acknowledged_by AS acknowledged_by, c.reference AS reference FROM alerts a LEFT JOIN customers c ON c.id = a.customer_id WHERE a.id = \(bind: id)").first()
+        guard let row else { throw notFound }
+        return AlertView(id: id, at: try row.decode(column: "at", as: Date.self), kind: AlertKind(rawValue: try row.decode(column: "kind", as: String.self)) ?? .macScan,
+                         sourceIP: try row.decode(column: "source_ip", as: String.self), mac: try row.decode(column: "mac", as: String?.self),
+                         customer: try row.decode(column: "reference", as: String?.self), detail: try row.decode(column: "detail", as: String.self),
+                         acknowledgedAt: try row.decode(column: "acknowledged_at", as: Date?.self), acknowledgedBy: try row.decode(column: "acknowledged_by", as: String?.self))
     }
 }

@@ -25,7 +25,7 @@ public struct ListRequest: Sendable, Equatable {
     public static let all = ListRequest(limit: maxLimit)
 }
 
-/// The filters of the phone list (API `department`, `model`, `line`, `windowOpen`, `firmwareNot`).
+/// The filters of the phone list (API `department`, `model`, `line`, `windowOpen`, `firmwareNot`, `state`).
 public struct PhoneFilter: Sendable, Equatable {
     public var department: String?
     public var model: String?
@@ -34,7 +34,10 @@ public struct PhoneFilter: Sendable, Equatable {
     /// Phones not reporting this firmware version (another, or none yet): with `model`, the
     /// phones still to upgrade to a pinned version.
     public var firmwareNot: String?
-    public init(department: String? = nil, model: String? = nil, line: String? = nil, windowOpen: Bool? = nil, firmwareNot: String? = nil) {
+    /// Phones in this state (`PhoneState`).
+    public var state: PhoneState?
+    public init(department: String? = nil, model: String? = nil, line: String? = nil, windowOpen: Bool? = nil, firmwareNot: String? = nil, state: PhoneState? = nil) {
+        self.state = state
         self.department = department
         self.model = model
         self.line = line
@@ -91,7 +94,8 @@ extension Store {
             """
         if let after = try Self.key(ofCursor: list.cursor) { sql = sql + " AND p.mac > \(bind: after)" }
         if let q = list.q {
-            var any: SQLQueryString = "LOWER(p.description) LIKE \(bind: Self.like(q)) ESCAPE '\\' OR LOWER(d.name) LIKE \(bind: Self.like(q)) ESCAPE '\\' OR LOWER(l.name) LIKE \(bind: Self.like(q)) ESCAPE '\\'"
+            let words = Self.like(Phone.fold(q))
+            var any: SQLQueryString = "p.search_fold LIKE \(bind: words) ESCAPE '\\' OR d.search_fold LIKE \(bind: words) ESCAPE '\\' OR l.search_fold LIKE \(bind: words) ESCAPE '\\'"
             if let mac = Self.macFragment(q) { any = any + " OR p.mac LIKE \(bind: Self.like(mac)) ESCAPE '\\'" }
             let digits = q.filter { !" .-".contains($0) }
             if !digits.isEmpty, digits.allSatisfy(\.isNumber) {
@@ -102,6 +106,7 @@ extension Store {
         if let department = filter.department { sql = sql + " AND d.name = \(bind: department)" }
         if let model = filter.model { sql = sql + " AND p.model = \(bind: (try? Catalogue.model(named: model))?.id ?? model)" }
         if let line = filter.line { sql = sql + " AND l.sda = \(bind: (try? DirectNumber(parsing: line).digits) ?? line)" }
+        if let state = filter.state { sql = sql + " AND (" + Self.stateCondition(state, now: clock.now) + ")" }
         if let version = filter.firmwareNot { sql = sql + " AND (p.firmware IS NULL OR p.firmware <> \(bind: version))" }
         if let open = filter.windowOpen {
             sql = sql + (open ? " AND p.authenticate_until > \(bind: clock.now)" : " AND (p.authenticate_until IS NULL OR p.authenticate_until <= \(bind: clock.now))")
@@ -132,7 +137,8 @@ extension Store {
         if let q = list.q {
             let digits = q.filter { !" .-".contains($0) }
             let number = digits.allSatisfy(\.isNumber) && !digits.isEmpty ? ((try? DirectNumber(parsing: digits).digits) ?? digits) : q
-            sql = sql + " AND (LOWER(l.name) LIKE \(bind: Self.like(q)) ESCAPE '\\' OR LOWER(d.name) LIKE \(bind: Self.like(q)) ESCAPE '\\' OR l.sda LIKE \(bind: Self.like(number)) ESCAPE '\\')"
+            let words = Self.like(Line.fold(q))
+            sql = sql + " AND (l.search_fold LIKE \(bind: words) ESCAPE '\\' OR d.search_fold LIKE \(bind: words) ESCAPE '\\' OR l.sda LIKE \(bind: Self.like(number)) ESCAPE '\\')"
         }
         sql = sql + " ORDER BY l.sda LIMIT \(bind: list.limit + 1)"
         let rows = try await storage.sql.raw(sql).all()
@@ -158,8 +164,7 @@ extension Store {
         if let q = list.q {
             let pattern = Self.likePlain(q)
             query.group(.or) { or in
-                or.filter(.sql(unsafeRaw: "LOWER(customers.company_name)"), .custom("LIKE"), .bind(pattern))
-                or.filter(.sql(unsafeRaw: "LOWER(customers.city)"), .custom("LIKE"), .bind(pattern))
+                or.filter(\.$searchFold, .custom("LIKE"), Self.likePlain(Customer.fold(q)))
                 or.filter(\.$reference, .custom("LIKE"), pattern)
                 or.filter(\.$siret, .custom("LIKE"), pattern)
             }
@@ -177,7 +182,7 @@ extension Store {
         let customer = try await visibleCustomer(actor, reference, on: db)
         let query = try Department.query(on: db).filter(\.$customer.$id == customer.id!).with(\.$parent).sort(\.$name).limit(list.limit + 1)
         if let after = try Self.key(ofCursor: list.cursor) { query.filter(\.$name > after) }
-        if let q = list.q { query.filter(.sql(unsafeRaw: "LOWER(departments.name)"), .custom("LIKE"), .bind(Self.likePlain(q))) }
+        if let q = list.q { query.filter(\.$searchFold, .custom("LIKE"), Self.likePlain(Department.fold(q))) }
         let rows = try await query.all()
         let next = rows.count > list.limit ? rows[list.limit - 1].name : nil
         return Page(items: rows.prefix(list.limit).map { DepartmentView(name: $0.name, parent: $0.parent?.name) }, next: next.map(Self.cursor))

@@ -196,6 +196,7 @@ extension Store {
 
     func view(_ phone: Phone, customer reference: String, now: Date) -> PhoneView {
         let mac = phone.displayMAC
+        let refusal = phone.refusal.flatMap(PhoneRefusal.init(rawValue:))
         let model = Catalogue.model(id: phone.model)
         return PhoneView(
             mac: mac, model: phone.model, modelName: model?.displayName ?? phone.model,
@@ -209,6 +210,8 @@ extension Store {
             credentialsIssuedAt: phone.credentialsIssuedAt,
             lastSeenAt: phone.lastSeenAt, lastSeenIP: phone.lastSeenIP,
             detectedModel: phone.detectedModel,
-            modelMismatch: phone.detectedModel.map { $0 != phone.model } ?? false)
+            modelMismatch: phone.detectedModel.map { $0 != phone.model } ?? false,
+            state: PhoneState.of(servedAt: phone.servedAt, refusal: refusal, windowOpen: ProvisioningWindow.isOpen(until: phone.authenticateUntil, now: now), silentAfter: phone.silentAfter, now: now),
+            refusal: refusal.map { PhoneView.Refusal(reason: $0, at: phone.refusedAt ?? phone.lastSeenAt ?? now, ip: phone.refusedIP) })
     }
 }

@@ -42,6 +42,15 @@ public struct PinnedFirmware: Sendable, Equatable {
 }
 
 extension ProvisioningRecord {
+    private static let repeatMinutesSetting = SettingsCatalogue.definition("provisioning.repeatMinutes")!
+
+    /// When this phone counts as silent if nothing more comes from it after `now`: twice its
+    /// effective repeat interval (one setting read through the layers, not the catalogue).
+    public func silentAfter(_ now: Date) -> Date {
+        let minutes = Int(EffectiveSettings.setting(Self.repeatMinutesSetting, in: layers).value) ?? 1440
+        return PhoneState.silentAfter(lastRequest: now, repeatMinutes: minutes)
+    }
+
     /// This record with the credentials the phone holds now (after an issuance), without
     /// reading the rest again.
     public func with(_ issued: IssuedCredentials) -> ProvisioningRecord {
@@ -60,9 +69,12 @@ public struct CredentialsIssue: Sendable {
     public let firmware: String?
     /// The model its User-Agent names, recorded as a sighting would.
     public let detectedModel: String?
+    /// When it falls silent without another request (`ProvisioningRecord.silentAfter`).
+    public let silentAfter: Date?
 
-    public init(phoneID: UUID, mac: MACAddress, ip: String, userAgent: String?, firmware: String?, detectedModel: String? = nil) {
+    public init(phoneID: UUID, mac: MACAddress, ip: String, userAgent: String?, firmware: String?, detectedModel: String? = nil, silentAfter: Date? = nil) {
         self.detectedModel = detectedModel
+        self.silentAfter = silentAfter
         self.phoneID = phoneID
         self.mac = mac
         self.ip = ip
@@ -149,14 +161,42 @@ public struct PhoneSighting: Sendable {
     public let userAgent: String?
     public let firmware: String?
     public let detectedModel: String?
+    /// When it falls silent without another request.
+    public let silentAfter: Date?
+    /// What became of its latest request for its device file, and when (nil: this request was
+    /// for another file, and says nothing of its state).
+    public var device: DeviceFileOutcome?
+    public var deviceAt: Date?
 
-    public init(phoneID: UUID, at: Date, ip: String, userAgent: String?, firmware: String?, detectedModel: String?) {
+    public init(phoneID: UUID, at: Date, ip: String, userAgent: String?, firmware: String?, detectedModel: String?, silentAfter: Date? = nil, device: DeviceFileOutcome? = nil) {
+        self.silentAfter = silentAfter
+        self.device = device
+        self.deviceAt = device == nil ? nil : at
         self.phoneID = phoneID
         self.at = at
         self.ip = ip
         self.userAgent = userAgent
         self.firmware = firmware
         self.detectedModel = detectedModel
+    }
+}
+
+/// A device-file request's end, as a phone's state keeps it.
+public enum DeviceFileOutcome: Sendable, Equatable {
+    case served
+    case refused(PhoneRefusal)
+}
+
+extension PhoneSighting {
+    /// The later of two sightings of one phone in a batch, keeping the earlier one's device-file
+    /// outcome when the later request was for another file (a phonebook fetched after a refused
+    /// device file must not erase the refusal).
+    public func merged(after earlier: PhoneSighting) -> PhoneSighting {
+        guard device == nil, earlier.device != nil else { return self }
+        var merged = self
+        merged.device = earlier.device
+        merged.deviceAt = earlier.deviceAt
+        return merged
     }
 }
 
@@ -374,7 +414,8 @@ extension Store {
                     UPDATE phones SET device_username = mac, device_password = \(bind: password), credentials_issued_at = \(bind: now),
                         authenticated_at = \(bind: now), authenticated_ip = \(bind: request.ip), authenticated_user_agent = \(bind: request.userAgent), firmware = \(bind: request.firmware),
                         last_seen_at = \(bind: now), last_seen_ip = \(bind: request.ip), last_user_agent = \(bind: request.userAgent),
-                        detected_model = COALESCE(\(bind: request.detectedModel), detected_model)
+                        detected_model = COALESCE(\(bind: request.detectedModel), detected_model),
+                        served_at = \(bind: now), refusal = NULL, refused_at = NULL, refused_ip = NULL, silent_after = \(bind: request.silentAfter)
                     WHERE id = \(bind: request.phoneID)
                       AND (credentials_issued_at IS NULL OR (window_opened_at IS NOT NULL AND credentials_issued_at < window_opened_at))
                     RETURNING device_username
@@ -428,6 +469,7 @@ extension Store {
                 }
                 try await insert.run()
             }
+            try await countRequests(entries, on: sql)
             for sighting in sightings.sorted(by: { Self.lockOrder($0.phoneID, $1.phoneID) }) {
                 // Only a newer sighting: several nodes flush their journals on their own timers, and
                 // an older one arriving last must not put the phone back at its previous address.
@@ -436,10 +478,38 @@ extension Store {
                     .set("last_user_agent", to: SQLBind(sighting.userAgent))
                 if let firmware = sighting.firmware { update = update.set("firmware", to: SQLBind(firmware)) }
                 if let model = sighting.detectedModel { update = update.set("detected_model", to: SQLBind(model)) }
+                if let silentAfter = sighting.silentAfter { update = update.set("silent_after", to: SQLBind(silentAfter)) }
+                switch sighting.device {
+                case .served:
+                    update = update.set("served_at", to: SQLBind(sighting.deviceAt)).set("refusal", to: SQLLiteral.null)
+                        .set("refused_at", to: SQLLiteral.null).set("refused_ip", to: SQLLiteral.null)
+                case let .refused(reason):
+                    update = update.set("refusal", to: SQLBind(reason.rawValue)).set("refused_at", to: SQLBind(sighting.deviceAt)).set("refused_ip", to: SQLBind(sighting.ip))
+                case nil: break
+                }
                 try await update.where("id", .equal, SQLBind(sighting.phoneID))
                     .where { $0.where("last_seen_at", .is, SQLLiteral.null).orWhere("last_seen_at", .lessThanOrEqual, SQLBind(sighting.at)) }
                     .run()
             }
+        }
+    }
+
+    /// Adds a batch's phone-file requests to the per-hour, per-customer counters the fleet's
+    /// chart reads (the log itself is never scanned for it). SIP messages are not requests.
+    func countRequests(_ entries: [ProvisioningLogEntry], on sql: any SQLDatabase) async throws {
+        struct Key: Hashable { let hour: Int64; let customer: UUID }
+        var counts: [Key: (served: Int, refused: Int)] = [:]
+        for entry in entries where entry.transport != "sip" {
+            let key = Key(hour: Int64(entry.at.timeIntervalSince1970 / 3600), customer: entry.customerID ?? Self.platformOwner)
+            var count = counts[key] ?? (0, 0)
+            if entry.outcome == .served { count.served += entry.count } else { count.refused += entry.count }
+            counts[key] = count
+        }
+        for (key, count) in counts {
+            try await sql.raw("""
+                INSERT INTO request_counts (hour, customer_id, served, refused) VALUES (\(bind: key.hour), \(bind: key.customer), \(bind: count.served), \(bind: count.refused))
+                ON CONFLICT (hour, customer_id) DO UPDATE SET served = request_counts.served + excluded.served, refused = request_counts.refused + excluded.refused
+                """).run()
         }
     }
 
@@ -469,6 +539,8 @@ extension Store {
         let cutoff = clock.now.addingTimeInterval(-Double(days) * 86_400)
         try await ProvisioningEvent.query(on: db).filter(\.$at < cutoff).delete()
         try await storage.sql.raw("DELETE FROM alerts WHERE at < \(bind: cutoff)").run()
+        // The fleet's chart reads the last 24 hours; two days of counters are kept.
+        try await storage.sql.raw("DELETE FROM request_counts WHERE hour < \(bind: Int64(clock.now.timeIntervalSince1970 / 3600) - 48)").run()
         try await pruneOutbox(before: cutoff)
         // Nodes read the feed within seconds; a day of it is plenty for one that was paused.
         try await storage.sql.raw("DELETE FROM change_feed WHERE at < \(bind: clock.now.addingTimeInterval(-86_400))").run()

@@ -65,6 +65,16 @@ public struct PhoneView: Codable, Sendable, Equatable {
     /// The model the phone's User-Agent names, and whether it differs from the registered one.
     public let detectedModel: String?
     public let modelMismatch: Bool
+    /// Kept as its requests happen (`PhoneState`); `refusal` when `refused`.
+    public let state: PhoneState
+    public let refusal: Refusal?
+
+    /// Why its latest device-file request was refused, when, from where.
+    public struct Refusal: Codable, Sendable, Equatable {
+        public let reason: PhoneRefusal
+        public let at: Date
+        public let ip: String?
+    }
 }
 
 public struct AuditEntry: Codable, Sendable, Equatable {
@@ -122,7 +132,7 @@ extension LineView {
 }
 
 extension PhoneView {
-    enum CodingKeys: String, CodingKey { case mac, model, modelName, description, customer, sda, department, authenticateUntil, authenticatedAt, authenticatedIP, authenticatedUserAgent, firmware, windowOpen, createdAt, credentialsIssuedAt, lastSeenAt, lastSeenIP, detectedModel, modelMismatch }
+    enum CodingKeys: String, CodingKey { case mac, model, modelName, description, customer, sda, department, authenticateUntil, authenticatedAt, authenticatedIP, authenticatedUserAgent, firmware, windowOpen, createdAt, credentialsIssuedAt, lastSeenAt, lastSeenIP, detectedModel, modelMismatch, state, refusal }
 
     /// Every field, nil ones as null: clients see the same keys whatever the state.
     public func encode(to encoder: any Encoder) throws {
@@ -146,6 +156,8 @@ extension PhoneView {
         try c.encode(lastSeenIP, forKey: .lastSeenIP)
         try c.encode(detectedModel, forKey: .detectedModel)
         try c.encode(modelMismatch, forKey: .modelMismatch)
+        try c.encode(state, forKey: .state)
+        try c.encode(refusal, forKey: .refusal)
     }
 }
 

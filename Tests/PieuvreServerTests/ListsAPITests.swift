@@ -93,6 +93,14 @@ import Testing
             #expect(try await search("ACCUEIL") == ["00:15:65:82:0B:99"], "without case")
             #expect(try await search("09 70 71") == ["80:5E:C0:02:1C:1B"], "a number as people write it")
             #expect(try await search("Hôtel") == ["80:5E:C0:02:1C:1B"], "the department of its line")
+            // Accents and case do not count: "reunion" finds "réunion", "HOTEL" "Hôtel".
+            #expect(try await search("reunion") == ["80:5E:C0:02:1C:1B"], "a description, without its accent")
+            #expect(try await search("HOTEL DE") == ["80:5E:C0:02:1C:1B"], "a department, without accent or case")
+            #expect(try await search("Réunion") == ["80:5E:C0:02:1C:1B"])
+            // A description changed is searched as it now reads, not as it read.
+            #expect(try await p.call(.patch, "/api/v1/phones/00:15:65:82:0B:99", token: reseller, json: #"{"description":"Bureau d'Aurélien"}"#).status == .ok)
+            #expect(try await search("aurelien") == ["00:15:65:82:0B:99"])
+            #expect(try await search("accueil") == [])
             #expect(try await search("100%_") == [], "wildcards typed are searched as themselves")
             #expect(try await search("", "&model=yealink-t46g") == ["00:15:65:82:0B:99"])
             #expect(try await search("", "&line=0970711005&windowOpen=true") == ["80:5E:C0:02:1C:1B"])
@@ -100,6 +108,8 @@ import Testing
             // Lines, customers and departments page and search the same way.
             let lines = try await p.call(.get, "/api/v1/customers/10000/lines?q=H%C3%B4tel", token: reseller)
             #expect(lines.items.compactMap { $0["sda"]?.string } == ["0970711005"] && lines.json["next"] == .null)
+            #expect(try await p.call(.get, "/api/v1/customers/10000/lines?q=hotel", token: reseller).items.compactMap { $0["sda"]?.string } == ["0970711005"])
+            #expect(try await p.call(.get, "/api/v1/customers/10000/departments?q=H%C3%94TEL", token: reseller).items.compactMap { $0["name"]?.string } == ["Hôtel de ville"])
             #expect(try await p.call(.get, "/api/v1/customers?q=openip", token: reseller).items.count == 1)
             #expect(try await p.call(.get, "/api/v1/customers?q=nobody", token: reseller).items.isEmpty)
             let departments = try await p.call(.get, "/api/v1/customers/10000/departments?limit=2", token: reseller)

@@ -33,12 +33,12 @@ def upgrade_and_serve(data_dir, database, env):
     # Before: doctor sees the old schema and says what to run.
     before = run("doctor", "--data-dir", data_dir, "--tftp-port", "0", env=env)
     assert before.returncode == 1
-    assert "5 of 7 migrations not applied" in before.stdout and "run `pieuvre migrate`" in before.stdout, before.stdout
+    assert "7 of 9 migrations not applied" in before.stdout and "run `pieuvre migrate`" in before.stdout, before.stdout
 
     migrated = run("migrate", "--data-dir", data_dir, env=env)
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     after = run("doctor", "--data-dir", data_dir, "--tftp-port", "0", env=env)
-    assert "schema up to date (7 migrations)" in after.stdout, after.stdout
+    assert "schema up to date (9 migrations)" in after.stdout, after.stdout
 
     server = Server(data_dir, env=env)
     try:
@@ -47,6 +47,11 @@ def upgrade_and_serve(data_dir, database, env):
         operator = login(base, "admin", "fixture-admin-pass")
         status, phones = curl("GET", f"{base}/api/v1/customers/10000/phones?limit=100", token=operator)
         assert status == 200 and len(phones["items"]) == 10 and phones["next"] is None
+        # The rows release 1 wrote are searched without their accents ("Aurélien", "conférence").
+        status, found = curl("GET", f"{base}/api/v1/customers/10000/phones?q=aurelien", token=operator)
+        assert status == 200 and [p["description"] for p in found["items"]] == ["snom D725 Aurélien"], found
+        status, found = curl("GET", f"{base}/api/v1/customers/10000/lines?q=CONFERENCE", token=operator)
+        assert status == 200 and [l["name"] for l in found["items"]] == ["Salle de conférence"], found
         # Phones in the field answer the digest challenge with the credentials release 1 gave them.
         for user_agent, name, username in (CP920, D765):
             password = CREDENTIALS[database][username]

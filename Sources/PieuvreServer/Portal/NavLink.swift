@@ -14,9 +14,9 @@ struct NavLink: Sendable {
         let links: [(String, String, String)]
         switch role {
         case .operator, .reseller:
-            links = [("/extranet", "clients", "clients"), ("/account", "accountTab", "account")]
+            links = [("/console", "console", "console"), ("/extranet", "clients", "clients"), ("/account", "accountTab", "account")]
         case .administrator:
-            links = [("/admin", "navPhones", "phones"), ("/admin/departments", "departments", "departments"),
+            links = [("/console", "console", "console"), ("/admin", "navPhones", "phones"), ("/admin/departments", "departments", "departments"),
                      ("/admin/profiles", "profiles", "profiles"), ("/portal", "myLine", "portal"), ("/account", "accountTab", "account")]
         case .user:
             links = []
@@ -50,6 +50,7 @@ extension PageTemplate {
         case .account: return "accountTab"
         case .notifications: return "notifications"
         case .problem: return "problemTitle"
+        case .console: return "consoleTitle"
         }
     }
 }

@@ -18,6 +18,7 @@ enum PageTemplate: String, CaseIterable, Sendable {
     case account
     case notifications
     case problem
+    case console
 }
 
 /// The page model of the problem template (404, 403, an expired form, 500).

@@ -115,8 +115,9 @@ public final class PhoneFiles: Sendable {
                 log(request, nil, .throttled, now: now)
                 return .now(.throttled)
             }
+            let device: DeviceFileOutcome? = if case .device = ProvisioningPath(fileName: request.fileName) { .refused(.scanBlocked) } else { nil }
             return withRecord(mac) { known in
-                self.log(request, mac, .throttled, now: now, record: known)
+                self.log(request, mac, .throttled, now: now, record: known, device: device)
                 return .now(.throttled)
             }
         }
@@ -231,12 +232,15 @@ public final class PhoneFiles: Sendable {
         let until = phoneAsking ? record.authenticateUntil : nil
         switch ProvisioningPolicy.decide(now: now, authenticateUntil: until, windowOpenedAt: record.windowOpenedAt, credentialsIssuedAt: record.credentialsIssuedAt, presented: presented) {
         case let .challenge(reason, stale):
-            log(request, mac, reason, now: now, record: record)
+            // Another vendor's phone asking with this MAC is refused the window: a MAC typed on
+            // the wrong row, not a reset phone.
+            let otherVendor = request.transport != "tftp" && agent?.mac == mac && agent?.vendor != record.model.vendor
+            log(request, mac, reason, now: now, record: record, device: .refused(otherVendor ? .modelMismatch : PhoneRefusal(reason) ?? .badCredentials))
             return .now(.challenge(digest.challenge(now: now, stale: stale)))
         case let .serve(issueCredentials):
             if issueCredentials {
                 if !record.allowedNetworks.isEmpty, !record.allowedNetworks.contains(where: { $0.contains(request.sourceIP) }) {
-                    log(request, mac, .outsideNetworks, now: now, record: record)
+                    log(request, mac, .outsideNetworks, now: now, record: record, device: .refused(.network))
                     alert(.outsideNetworks, request, mac: mac, record: record, detail: "first fetch of the window from \(request.sourceIP), outside the customer's networks; refused")
                     return .now(.challenge(digest.challenge(now: now, stale: false)))
                 }
@@ -249,7 +253,7 @@ public final class PhoneFiles: Sendable {
                 // the request's path), and its rendered file is not cached (a change may have
                 // come in between).
                 return .later {
-                    guard let issued = try await self.issuer.issue(CredentialsIssue(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id)) else {
+                    guard let issued = try await self.issuer.issue(CredentialsIssue(phoneID: record.phoneID, mac: mac, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id, silentAfter: record.silentAfter(now))) else {
                         return .notFound
                     }
                     // The issuer put the phone's cached record back with these credentials (no
@@ -259,13 +263,13 @@ public final class PhoneFiles: Sendable {
                     if let number = record.line?.sda { self.notifier?.numbersChanged([number]) }
                     // The issuance wrote this sighting with the credentials (one write a phone in a
                     // rollout); a fetch that lost the race still records its own.
-                    self.log(request, mac, .served, now: now, record: record, agent: agent, sighted: issued.drawnNow)
+                    self.log(request, mac, .served, now: now, record: record, agent: agent, sighted: issued.drawnNow, device: .served)
                     return .file(self.readable(self.withFirmware(Renderer.device(self.profile(record)), record, agent), by: record.model, agent))
                 }
             } else if presented != .valid, let first = record.authenticatedIP, first != request.sourceIP {
                 alert(.twoAddresses, request, mac: mac, record: record, detail: "fetched inside its window from \(request.sourceIP) after \(first)")
             }
-            log(request, mac, .served, now: now, record: record, agent: agent)
+            log(request, mac, .served, now: now, record: record, agent: agent, device: .served)
             return .now(.file(readable(withFirmware(rendered ?? device(record), record, agent), by: record.model, agent)))
         }
     }
@@ -427,10 +431,15 @@ public final class PhoneFiles: Sendable {
         }
     }
 
-    func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil, sighted: Bool = false) {
+    /// `device`: what this request tells of the phone's state (its device file served or
+    /// refused); `sighted`: the issuance already wrote this request's sighting.
+    func log(_ request: Request, _ mac: MACAddress?, _ outcome: ProvisioningOutcome, now: Date, record: ProvisioningRecord? = nil, agent: PhoneUserAgent? = nil, sighted: Bool = false, device: DeviceFileOutcome? = nil) {
         metrics.phoneFile(outcome, transport: request.transport)
         journal.record(
             ProvisioningLogEntry(at: now, mac: mac, file: request.fileName, sourceIP: request.sourceIP, userAgent: request.userAgent, outcome: outcome, transport: request.transport, phoneID: record?.phoneID, customerID: record?.customerID),
-            sighting: sighted ? nil : record.map { PhoneSighting(phoneID: $0.phoneID, at: now, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id) })
+            sighting: sighted ? nil : record.map {
+                PhoneSighting(phoneID: $0.phoneID, at: now, ip: request.sourceIP, userAgent: request.userAgent, firmware: agent?.firmware, detectedModel: agent?.model?.id,
+                              silentAfter: $0.silentAfter(now), device: device)
+            })
     }
 }

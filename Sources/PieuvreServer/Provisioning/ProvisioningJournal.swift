@@ -83,7 +83,7 @@ public final class ProvisioningJournal: Service, Sendable {
                 return pending.add(entry, foldingOn: key, in: \.unknown, capacity: capacity)
             }
             // The sighting is one per phone, so it is kept even when the row is not.
-            if let sighting { pending.sightings[sighting.phoneID] = sighting }
+            if let sighting { pending.sightings[sighting.phoneID] = pending.sightings[sighting.phoneID].map(sighting.merged(after:)) ?? sighting }
             let key = RepeatKey(phoneID: phoneID, file: entry.file, outcome: entry.outcome, source: entry.sourceIP, userAgent: entry.userAgent, transport: entry.transport)
             return pending.add(entry, foldingOn: key, in: \.repeated, capacity: capacity)
         }
@@ -147,7 +147,10 @@ public final class ProvisioningJournal: Service, Sendable {
             pending.unknown = pending.unknown.mapValues { $0 + kept.count }
             pending.repeated = pending.repeated.mapValues { $0 + kept.count }
             pending.entries.insert(contentsOf: kept, at: 0)
-            for sighting in sightings where pending.sightings[sighting.phoneID] == nil { pending.sightings[sighting.phoneID] = sighting }
+            for sighting in sightings {
+                // A sighting recorded since is the later one.
+                pending.sightings[sighting.phoneID] = pending.sightings[sighting.phoneID].map { $0.merged(after: sighting) } ?? sighting
+            }
             return entries.count - kept.count
         }
         if dropped > 0 {

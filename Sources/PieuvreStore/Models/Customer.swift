@@ -18,5 +18,8 @@ final class Customer: Model, @unchecked Sendable {
     /// Comma-separated CIDRs a window's first fetch must come from (none: anywhere).
     @OptionalField(key: "allowed_networks") var allowedNetworks: String?
 
+    /// Its searched words folded (`FoldedForSearch`).
+    @OptionalField(key: "search_fold") var searchFold: String?
+
     init() {}
 }

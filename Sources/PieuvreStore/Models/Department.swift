@@ -11,5 +11,8 @@ final class Department: Model, @unchecked Sendable {
     @OptionalParent(key: "parent_id") var parent: Department?
     @Field(key: "created_at") var createdAt: Date
 
+    /// Its searched words folded (`FoldedForSearch`).
+    @OptionalField(key: "search_fold") var searchFold: String?
+
     init() {}
 }

@@ -21,5 +21,8 @@ final class Line: Model, @unchecked Sendable {
     @Field(key: "sip_password") var sipPassword: String
     @Field(key: "created_at") var createdAt: Date
 
+    /// Its searched words folded (`FoldedForSearch`).
+    @OptionalField(key: "search_fold") var searchFold: String?
+
     init() {}
 }

@@ -31,6 +31,15 @@ final class Phone: Model, @unchecked Sendable {
     @OptionalField(key: "last_seen_ip") var lastSeenIP: String?
     @OptionalField(key: "last_user_agent") var lastUserAgent: String?
     @OptionalField(key: "detected_model") var detectedModel: String?
+    /// Its state's facts (`PhoneState`), written by its requests.
+    @OptionalField(key: "served_at") var servedAt: Date?
+    @OptionalField(key: "refusal") var refusal: String?
+    @OptionalField(key: "refused_at") var refusedAt: Date?
+    @OptionalField(key: "refused_ip") var refusedIP: String?
+    @OptionalField(key: "silent_after") var silentAfter: Date?
+
+    /// Its searched words folded (`FoldedForSearch`).
+    @OptionalField(key: "search_fold") var searchFold: String?
 
     init() {}
 
