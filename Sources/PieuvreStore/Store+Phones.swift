@@ -2,6 +2,7 @@ import FluentKit
 import Foundation
 import PhoneCatalog
 import PieuvreCore
+import SQLKit
 
 extension Store {
     public func phone(_ actor: Actor, mac: String) async throws -> PhoneView {
@@ -133,6 +134,12 @@ extension Store {
                 phone.lastSeenAt = nil
                 phone.lastSeenIP = nil
                 phone.lastUserAgent = nil
+                // Its state starts again: waiting for the new phone's first fetch.
+                phone.servedAt = nil
+                phone.refusal = nil
+                phone.refusedAt = nil
+                phone.refusedIP = nil
+                phone.silentAfter = nil
                 phone.authenticateUntil = window.openedAtRegistration(now: now)
                 phone.windowOpenedAt = now
                 replacedMAC = mac.description
@@ -142,8 +149,11 @@ extension Store {
         let duplicate = replacedMAC.map { ("mac", $0) }
         // The phone's record under its old MAC and, when it changed, its new one.
         let stale = Set([before.mac, after.mac].compactMap { try? MACAddress(parsing: $0) }.map(CacheChange.phone))
+        let moved = replacedMAC != nil
         try await transaction(duplicate: duplicate, changes: stale) { db in
             try await phone.save(on: db)
+            // The slips found near its old MAC are not near its new one.
+            if moved { try await (db as! any SQLDatabase).raw("DELETE FROM unknown_near WHERE phone_id = \(bind: phone.id!)").run() }
             try await audit(db, actor, "phone.update", "phone", after.mac, before: before, after: after)
         }
         return after

@@ -452,8 +452,8 @@ extension Store {
     }
 
     /// Writes a batch of log entries and sightings. Not a "change": caches stay valid.
-    public func recordProvisioning(_ entries: [ProvisioningLogEntry], sightings: [PhoneSighting]) async throws {
-        guard !entries.isEmpty || !sightings.isEmpty else { return }
+    public func recordProvisioning(_ entries: [ProvisioningLogEntry], sightings: [PhoneSighting], unknown: [UnknownSighting] = []) async throws {
+        guard !entries.isEmpty || !sightings.isEmpty || !unknown.isEmpty else { return }
         try await db.transaction { db in
             // Plain multi-row inserts: Fluent's per-model reflection cost more than the write
             // itself at thousands of requests a second.
@@ -470,6 +470,7 @@ extension Store {
                 try await insert.run()
             }
             try await countRequests(entries, on: sql)
+            try await recordUnknownMACs(unknown, on: sql)
             for sighting in sightings.sorted(by: { Self.lockOrder($0.phoneID, $1.phoneID) }) {
                 // Only a newer sighting: several nodes flush their journals on their own timers, and
                 // an older one arriving last must not put the phone back at its previous address.
@@ -539,6 +540,8 @@ extension Store {
         let cutoff = clock.now.addingTimeInterval(-Double(days) * 86_400)
         try await ProvisioningEvent.query(on: db).filter(\.$at < cutoff).delete()
         try await storage.sql.raw("DELETE FROM alerts WHERE at < \(bind: cutoff)").run()
+        try await storage.sql.raw("DELETE FROM unknown_macs WHERE last_at < \(bind: clock.now.addingTimeInterval(-Self.unknownMACDays * 86_400))").run()
+        try await storage.sql.raw("DELETE FROM unknown_near WHERE mac NOT IN (SELECT mac FROM unknown_macs)").run()
         // The fleet's chart reads the last 24 hours; two days of counters are kept.
         try await storage.sql.raw("DELETE FROM request_counts WHERE hour < \(bind: Int64(clock.now.timeIntervalSince1970 / 3600) - 48)").run()
         try await pruneOutbox(before: cutoff)

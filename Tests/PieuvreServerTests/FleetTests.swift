@@ -166,4 +166,37 @@ import Testing
             #expect(try await p.call(.get, "/api/v1/fleet", token: try await p.operatorToken()).json["alerts"]?.int == 0)
         }
     }
+
+    @Test(arguments: TestDatabase.all)
+    func aMACTypedWrongIsFoundBesideThePhoneItWasMeantToBe(_ db: TestDatabase) async throws {
+        try await TestPlatform.run(db) { p in
+            let expert = try await ProvisioningTests.setUp(p)
+            let other = try await p.reseller("autre", name: "Autre")
+            let op = try await p.operatorToken()
+            // Registered with one digit wrong (…1C:1C); the real CP920 (…1C:1B) asks for its file.
+            #expect(try await p.call(.post, "/api/v1/customers/10000/phones", token: expert, json: #"{"mac":"80:5E:C0:02:1C:1C","model":"yealink-cp920","sda":"0970192349"}"#).status == .created)
+            let cp920 = Self.agents["yealink-cp920"]!
+            #expect(try await ProvisioningTests.fetch(p, "805ec0021c1b.cfg", ua: cp920.ua).status == .unauthorized)
+            #expect(try await ProvisioningTests.fetch(p, "805ec0021c1b.cfg", ua: cp920.ua).status == .unauthorized)
+            // And a MAC near nobody (a scanner's guess).
+            #expect(try await ProvisioningTests.fetch(p, "001122334455.cfg", ua: nil).status == .unauthorized)
+
+            let mine = try await p.call(.get, "/api/v1/fleet/unknown", token: expert)
+            #expect(mine.status == .ok, "\(mine)")
+            #expect(mine.items.count == 1)
+            let entry = try #require(mine.items.first)
+            #expect(entry["mac"]?.string == "80:5E:C0:02:1C:1B" && entry["requests"]?.int == 2 && entry["lastIP"]?.string == "127.0.0.1" && entry["userAgent"]?.string == cp920.ua)
+            #expect(entry["near"] == .array([.object(["mac": .string("80:5E:C0:02:1C:1C"), "customer": .string("10000"), "sda": .string("0970192349")])]), "\(entry)")
+            // The operator sees both; another reseller neither.
+            #expect(Set(try await p.call(.get, "/api/v1/fleet/unknown", token: op).items.compactMap { $0["mac"]?.string }) == ["80:5E:C0:02:1C:1B", "00:11:22:33:44:55"])
+            #expect(try await p.call(.get, "/api/v1/fleet/unknown", token: other).items.isEmpty)
+            // A swap of two neighbouring digits is a slip too (…C1:1C for …1C:1C).
+            #expect(try await ProvisioningTests.fetch(p, "805ec002c11c.cfg", ua: nil).status == .unauthorized)
+            #expect(try await p.call(.get, "/api/v1/fleet/unknown", token: expert).items.compactMap { $0["mac"]?.string } == ["80:5E:C0:02:1C:1B", "80:5E:C0:02:C1:1C"])
+            // Corrected (the replacement: the record kept, a fresh window), the MAC is no longer unknown.
+            #expect(try await p.call(.patch, "/api/v1/phones/80:5E:C0:02:1C:1C", token: expert, json: #"{"mac":"80:5E:C0:02:1C:1B"}"#).status == .ok)
+            #expect(try await ProvisioningTests.fetch(p, "805ec0021c1b.cfg", ua: cp920.ua).status == .ok)
+            #expect(try await p.call(.get, "/api/v1/fleet/unknown", token: expert).items.compactMap { $0["mac"]?.string } == [])
+        }
+    }
 }

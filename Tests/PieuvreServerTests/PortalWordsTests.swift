@@ -83,9 +83,10 @@ import Testing
 
     @Test func eachRoleHasItsBarWithTheCurrentArea() {
         let admin = NavLink.bar(for: .administrator, lang: .fr, here: "/admin/departments?x=1")
-        #expect(admin.map(\.href) == ["/admin", "/admin/departments", "/admin/profiles", "/portal", "/account"])
+        #expect(admin.map(\.href) == ["/console", "/admin", "/admin/departments", "/admin/profiles", "/portal", "/account"])
         #expect(admin.filter(\.current).map(\.href) == ["/admin/departments"])
-        #expect(NavLink.bar(for: .reseller, lang: .en, here: "/extranet/clients/10000").map(\.label) == ["Customers", "Account"])
+        #expect(NavLink.bar(for: .reseller, lang: .en, here: "/extranet/clients/10000").map(\.label) == ["Console", "Customers", "Account"])
+        #expect(NavLink.bar(for: .operator, lang: .fr, here: "/console?state=missed").filter(\.current).map(\.href) == ["/console"])
         #expect(NavLink.bar(for: .user, lang: .fr, here: "/portal").isEmpty, "a user's areas are the seed's tabs")
     }
 }

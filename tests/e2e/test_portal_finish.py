@@ -250,7 +250,7 @@ def test_navigation_titles_window_state_and_return_after_sign_in(browser, platfo
     assert browser.title == "Départements · Pieuvre"
     # One bar: the administrator's areas, their own line's portal, the account.
     links = [a.get_attribute("id") for a in browser.find_elements(By.CSS_SELECTOR, "#main-nav a")]
-    assert links == ["nav-phones", "nav-departments", "nav-profiles", "nav-portal", "nav-account"]
+    assert links == ["nav-console", "nav-phones", "nav-departments", "nav-profiles", "nav-portal", "nav-account"]
     assert "current" in browser.find_element(By.ID, "nav-departments").get_attribute("class")
     # "Changer le téléphone" says the window's state; the log speaks French.
     browser.get(base + "/admin/phones/00:15:65:A7:57:E6")

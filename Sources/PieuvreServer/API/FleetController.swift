@@ -14,6 +14,7 @@ struct FleetController {
     func addRoutes(to group: RouterGroup<PieuvreRequestContext>) {
         group.get("fleet", use: fleet)
         group.get("fleet/stuck", use: stuck)
+        group.get("fleet/unknown", use: unknown)
         group.post("alerts/:id/acknowledge", use: acknowledge)
     }
 
@@ -33,6 +34,12 @@ struct FleetController {
         let actor = try context.requireActor()
         await journal.flush()
         return try JSONResponse.make(try await store.stuckPhones(actor, Self.scope(request), try ListQuery.read(request)))
+    }
+
+    @Sendable func unknown(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let actor = try context.requireActor()
+        await journal.flush()
+        return try JSONResponse.make(try await store.unknownMACs(actor, Self.scope(request), try ListQuery.read(request)))
     }
 
     @Sendable func acknowledge(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

@@ -17,6 +17,7 @@ struct ConsoleController {
         router.get("console", use: console)
         router.get("console/find", use: find)
         router.post("console/phones/:mac/reopen", use: reopen)
+        router.post("console/phones/:mac/correct-mac", use: correctMAC)
         router.post("console/phones/:mac/check-sync", use: checkSync)
         router.post("console/phones/:mac/reboot", use: reboot)
         router.post("console/alerts/:id/acknowledge", use: acknowledge)
@@ -38,6 +39,7 @@ struct ConsoleController {
         let fleet = try await store.fleet(actor, scope)
         let asked = query["state"].flatMap(PhoneState.init(rawValue:))
         let list = try await store.stuckPhones(actor, scope, ListRequest(limit: 50, cursor: query["after"]), states: asked.map { [$0] } ?? PhoneState.stuck)
+        let unknown = try await store.unknownMACs(actor, scope, ListRequest(limit: 20)).items
         let alerts = [.operator, .reseller].contains(actor.role) ? try await store.alerts(actor, ListRequest(limit: 20)).items.filter { $0.acknowledgedAt == nil } : []
 
         let base: [(String, String)] = [("customer", scope.customer ?? ""), ("reseller", scope.reseller ?? "")]
@@ -78,6 +80,14 @@ struct ConsoleController {
             listTitle: asked.map { lang.text("phonesInState") + " " + lang.text("state.\($0.rawValue)").lowercased() } ?? lang.text("stuck"),
             filtered: asked != nil, phones: rows, hasPhones: !rows.isEmpty,
             next: list.next.map { PortalKit.query("/console", base + [("state", asked?.rawValue ?? ""), ("after", $0)]) + "#phones-list" },
+            unknown: unknown.map { entry in
+                ConsolePage.UnknownRow(mac: entry.mac, requests: entry.requests, lastAt: PortalKit.date(entry.lastAt), lastIP: entry.lastIP, userAgent: entry.userAgent ?? "",
+                                       near: entry.near.map { near in
+                                           ConsolePage.UnknownRow.Near(mac: near.mac, customer: near.customer, sda: near.sda ?? "", newMAC: entry.mac,
+                                                                       confirm: lang.text("confirmCorrectMAC").replacingOccurrences(of: "{old}", with: near.mac).replacingOccurrences(of: "{new}", with: entry.mac))
+                                       }, hasNear: !entry.near.isEmpty)
+            },
+            hasUnknown: !unknown.isEmpty,
             showAlerts: !alerts.isEmpty || [.operator, .reseller].contains(actor.role), alertCount: fleet.alerts,
             alerts: alerts.map { ConsolePage.AlertRow(id: $0.id.uuidString, at: PortalKit.date($0.at), kind: lang.text("alert.\($0.kind.rawValue)"), mac: $0.mac ?? "", customer: $0.customer ?? "", detail: $0.detail) },
             hasAlerts: !alerts.isEmpty, find: find, error: error)
@@ -130,6 +140,20 @@ struct ConsoleController {
             patch.authorizeNextHour = true
             let phone = try await store.updatePhone(actor, mac: mac, patch)
             return back(form, done: "reopened", mac: phone.mac)
+        } invalid: { actor, form, error in
+            try await page(request, actor, form: form, status: .unprocessableContent, error: kit.say(error, request))
+        }
+    }
+
+    /// "Corriger l'adresse MAC": the registered phone takes the MAC that asked (the replacement:
+    /// its record kept, its credentials dropped, a fresh window), after a confirmation.
+    @Sendable func correctMAC(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
+        let mac = context.parameters.optionalText("mac") ?? ""
+        return await kit.form(request, roles: Self.roles) { actor, form in
+            var patch = PhonePatch()
+            patch.mac = .set(form["newMAC"] ?? "")
+            let phone = try await store.updatePhone(actor, mac: mac, patch)
+            return back(form, done: "macCorrected", mac: phone.mac)
         } invalid: { actor, form, error in
             try await page(request, actor, form: form, status: .unprocessableContent, error: kit.say(error, request))
         }

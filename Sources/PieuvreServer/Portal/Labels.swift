@@ -133,6 +133,10 @@ enum Labels {
         "alert.outside-networks": "Hors des réseaux du client",
         "done.reopened": "Provisionnement de {mac} rouvert pour l'heure qui suit.", "done.checkSyncSent": "Demande de resynchronisation envoyée à {mac}.",
         "done.rebootSent": "Demande de redémarrage envoyée à {mac}.", "done.acknowledged": "Alerte acquittée.",
+        "unknownMACs": "Adresses MAC inconnues", "unknownHelp": "Des téléphones ont demandé leur configuration sous une adresse MAC que personne n'a enregistrée ces 7 derniers jours ; à côté, les téléphones enregistrés dont l'adresse ne diffère que d'un chiffre ou de deux chiffres inversés.",
+        "requestsColumn": "Demandes", "lastRequest": "Dernière demande", "nearPhones": "Téléphones proches", "noNear": "aucun téléphone proche",
+        "correctMAC": "Corriger l'adresse MAC", "confirmCorrectMAC": "Remplacer l'adresse MAC {old} par {new} ? Le téléphone garde sa ligne et ses réglages, ses identifiants sont renouvelés et la fenêtre de provisionnement se rouvre.",
+        "done.macCorrected": "Adresse MAC corrigée : le téléphone {mac} peut récupérer sa configuration.",
     ]
 
     static let en: [String: String] = [
@@ -251,5 +255,9 @@ enum Labels {
         "alert.outside-networks": "Outside the customer's networks",
         "done.reopened": "Provisioning of {mac} re-opened for the next hour.", "done.checkSyncSent": "Resynchronisation request sent to {mac}.",
         "done.rebootSent": "Restart request sent to {mac}.", "done.acknowledged": "Alert acknowledged.",
+        "unknownMACs": "Unknown MAC addresses", "unknownHelp": "Phones asked for their configuration under a MAC address nobody registered in the last 7 days; beside each, the registered phones whose address differs by one digit or two swapped digits.",
+        "requestsColumn": "Requests", "lastRequest": "Last request", "nearPhones": "Near phones", "noNear": "no near phone",
+        "correctMAC": "Correct the MAC address", "confirmCorrectMAC": "Replace MAC address {old} with {new}? The phone keeps its line and settings, gets new credentials, and its provisioning window opens again.",
+        "done.macCorrected": "MAC address corrected: phone {mac} can fetch its configuration.",
     ]
 }

@@ -34,6 +34,26 @@ public final class ProvisioningJournal: Service, Sendable {
         /// phone in a loop, or a backlog under overload, grows by distinct requests, not by
         /// requests (the log stays whole: each row says how many it stands for).
         var repeated: [RepeatKey: Int] = [:]
+        /// Requests for MACs no phone has, one tally per MAC (the log folds them per source,
+        /// which keeps one MAC a minute): what finds a MAC typed wrong beside its phone.
+        var unknownMACs: [MACAddress: UnknownSighting] = [:]
+
+        /// Distinct unknown MACs tallied between two writes: a scan from many addresses costs a
+        /// bounded amount (a typing slip asks again, and is tallied then).
+        static let unknownMACLimit = 200
+
+        mutating func tally(_ entry: ProvisioningLogEntry) {
+            guard entry.outcome == .notFound, entry.transport != "sip", let text = entry.mac, let mac = try? MACAddress(parsing: text) else { return }
+            if var known = unknownMACs[mac] {
+                known.count += 1
+                known.at = entry.at
+                known.ip = entry.sourceIP
+                known.userAgent = entry.userAgent
+                unknownMACs[mac] = known
+            } else if unknownMACs.count < Self.unknownMACLimit {
+                unknownMACs[mac] = UnknownSighting(mac: mac, at: entry.at, ip: entry.sourceIP, userAgent: entry.userAgent)
+            }
+        }
 
         /// Counts `entry` on the waiting row its key names (the row keeps the latest request
         /// and counts them all), or appends it as a new row while there is room. False: dropped.
@@ -79,6 +99,7 @@ public final class ProvisioningJournal: Service, Sendable {
         let capacity = self.capacity
         let kept = pending.withLockedValue { pending -> Bool in
             guard let phoneID = entry.phoneID else {
+                pending.tally(entry)
                 let key = UnknownKey(source: entry.sourceIP, minute: Int(entry.at.timeIntervalSince1970 / 60), outcome: entry.outcome)
                 return pending.add(entry, foldingOn: key, in: \.unknown, capacity: capacity)
             }
@@ -106,6 +127,7 @@ public final class ProvisioningJournal: Service, Sendable {
             var kept = Pending()
             var out = Pending()
             out.sightings = pending.sightings
+            out.unknownMACs = pending.unknownMACs
             var keptIndex: [Int: Int] = [:]
             for (key, index) in pending.unknown where key.minute >= minute {
                 keptIndex[index] = kept.entries.count
@@ -117,16 +139,19 @@ public final class ProvisioningJournal: Service, Sendable {
             return out
         }
         defer { metrics.journalBacklog.record(backlog) }
-        guard !batch.entries.isEmpty || !batch.sightings.isEmpty else { return }
+        guard !batch.entries.isEmpty || !batch.sightings.isEmpty || !batch.unknownMACs.isEmpty else { return }
         var sightings = Array(batch.sightings.values)
+        // Written with the first chunk; lost with it on a failure (a slip asks again).
+        var unknown = Array(batch.unknownMACs.values)
         var written = 0
         // Bounded chunks, each its own transaction: a backlog never holds the database (on
         // SQLite, its one connection) long enough to keep a phone's lookup waiting.
-        while written < batch.entries.count || !sightings.isEmpty {
+        while written < batch.entries.count || !sightings.isEmpty || !unknown.isEmpty {
             let entries = Array(batch.entries[written..<min(batch.entries.count, written + Self.chunk)])
             let theseSightings = Array(sightings.prefix(Self.chunk))
             do {
-                try await store.recordProvisioning(entries, sightings: theseSightings)
+                try await store.recordProvisioning(entries, sightings: theseSightings, unknown: unknown)
+                unknown = []
             } catch {
                 metrics.journalWriteFailures.increment()
                 putBack(Array(batch.entries[written...]), sightings: sightings)

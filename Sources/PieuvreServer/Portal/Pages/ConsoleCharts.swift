@@ -49,10 +49,12 @@ struct CountChart {
         let countX: Int
         /// The stylesheet's class (a state's colour), or `count`.
         let kind: String
+        /// Where bars start, after the labels.
+        let x = CountChart.labelWidth
         /// Where a click on the bar leads (a filtered list), when somewhere.
         let href: String?
     }
-    static let rowHeight = 22, labelWidth = 170, barWidth = 300
+    static let rowHeight = 22, labelWidth = 230, barWidth = 260
     let bars: [Bar]
     let height: Int
     let width = CountChart.labelWidth + CountChart.barWidth + 60

@@ -29,6 +29,23 @@ struct ConsolePage {
         /// The phone's page, where the person may open it.
         let href: String?
     }
+    struct UnknownRow {
+        struct Near {
+            let mac: String
+            let customer: String
+            let sda: String
+            /// What the form sends: the registered phone takes the MAC that asked.
+            let newMAC: String
+            let confirm: String
+        }
+        let mac: String
+        let requests: Int
+        let lastAt: String
+        let lastIP: String
+        let userAgent: String
+        let near: [Near]
+        let hasNear: Bool
+    }
     struct AlertRow {
         let id: String
         let at: String
@@ -55,6 +72,8 @@ struct ConsolePage {
     let phones: [PhoneRow]
     let hasPhones: Bool
     let next: String?
+    let unknown: [UnknownRow]
+    let hasUnknown: Bool
     let showAlerts: Bool
     let alertCount: Int
     let alerts: [AlertRow]
