@@ -20,7 +20,19 @@ public struct Fleet: Codable, Sendable, Equatable {
         }
     }
     public struct ModelCount: Codable, Sendable, Equatable { public let model: String; public let count: Int }
-    public struct FirmwareCount: Codable, Sendable, Equatable { public let model: String; public let firmware: String?; public let count: Int }
+    public struct FirmwareCount: Codable, Sendable, Equatable {
+        public let model: String
+        /// Nil for phones that have not said their version yet (written as null).
+        public let firmware: String?
+        public let count: Int
+        enum CodingKeys: String, CodingKey { case model, firmware, count }
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(model, forKey: .model)
+            try c.encode(firmware, forKey: .firmware)
+            try c.encode(count, forKey: .count)
+        }
+    }
     public struct Hour: Codable, Sendable, Equatable { public let hour: Date; public let served: Int; public let refused: Int }
     public let phones: States
     public let models: [ModelCount]

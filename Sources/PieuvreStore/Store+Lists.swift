@@ -15,7 +15,9 @@ public struct ListRequest: Sendable, Equatable {
     public var cursor: String?
 
     public init(q: String? = nil, limit: Int? = nil, cursor: String? = nil) {
-        let typed = q?.trimmingWhitespace()
+        // A search box sends no control characters; one that comes (a NUL, which PostgreSQL
+        // refuses in any text) is dropped rather than searched.
+        let typed = q.map { String(String.UnicodeScalarView($0.unicodeScalars.filter { $0.properties.generalCategory != .control })) }?.trimmingWhitespace()
         self.q = (typed?.isEmpty ?? true) ? nil : String(typed!.prefix(100))
         self.limit = max(1, min(limit ?? Self.defaultLimit, Self.maxLimit))
         self.cursor = cursor

@@ -27,7 +27,7 @@ struct ContactsController {
             guard let n = Int(text), (1...1000).contains(n) else { throw DomainError.invalid(field: "limit", value: String(text), reason: .wholeNumber(1, 1000)) }
             limit = n
         }
-        let page = try await store.contacts(actor, sda: try context.parameters.text("sda"), q: query.get("q").map { String($0) }, limit: limit, cursor: query.get("cursor").flatMap { $0.isEmpty ? nil : String($0) })
+        let page = try await store.contacts(actor, sda: try context.parameters.text("sda"), q: try ListQuery.text(request, "q"), limit: limit, cursor: try ListQuery.text(request, "cursor").flatMap { $0.isEmpty ? nil : $0 })
         return try JSONResponse.make(page)
     }
 

@@ -19,27 +19,27 @@ struct FleetController {
     }
 
     /// `?reseller=<login>` (operator) and `?customer=<reference>` narrow the caller's fleet.
-    static func scope(_ request: Request) -> FleetScope {
-        let query = request.uri.queryParameters
-        return FleetScope(reseller: query.get("reseller").flatMap { $0.isEmpty ? nil : $0 }, customer: query.get("customer").flatMap { $0.isEmpty ? nil : $0 })
+    static func scope(_ request: Request) throws -> FleetScope {
+        FleetScope(reseller: try ListQuery.text(request, "reseller").flatMap { $0.isEmpty ? nil : $0 },
+                   customer: try ListQuery.text(request, "customer").flatMap { $0.isEmpty ? nil : $0 })
     }
 
     @Sendable func fleet(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         await journal.flush()
-        return try JSONResponse.make(try await store.fleet(actor, Self.scope(request)))
+        return try JSONResponse.make(try await store.fleet(actor, try Self.scope(request)))
     }
 
     @Sendable func stuck(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         await journal.flush()
-        return try JSONResponse.make(try await store.stuckPhones(actor, Self.scope(request), try ListQuery.read(request)))
+        return try JSONResponse.make(try await store.stuckPhones(actor, try Self.scope(request), try ListQuery.read(request)))
     }
 
     @Sendable func unknown(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
         let actor = try context.requireActor()
         await journal.flush()
-        return try JSONResponse.make(try await store.unknownMACs(actor, Self.scope(request), try ListQuery.read(request)))
+        return try JSONResponse.make(try await store.unknownMACs(actor, try Self.scope(request), try ListQuery.read(request)))
     }
 
     @Sendable func acknowledge(_ request: Request, context: PieuvreRequestContext) async throws -> Response {

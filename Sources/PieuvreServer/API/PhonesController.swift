@@ -87,16 +87,15 @@ struct PhonesController {
 
     /// The list's filters, the same for the page and the CSV export.
     static func filter(_ request: Request) throws -> PhoneFilter {
-        let query = request.uri.queryParameters
         var state: PhoneState?
-        if let text = query.get("state") {
+        if let text = try ListQuery.text(request, "state") {
             guard let known = PhoneState(rawValue: text) else {
                 throw DomainError.invalid(field: "state", value: String(text.prefix(40)), reason: Reason("bad-state", en: "is not one of waiting, missed, refused, silent, ok", fr: "n'est pas un état connu (waiting, missed, refused, silent, ok)."))
             }
             state = known
         }
-        return PhoneFilter(department: query.get("department"), model: query.get("model"), line: query.get("line"),
-                           windowOpen: try ListQuery.bool(request, "windowOpen"), firmwareNot: query.get("firmwareNot"), state: state)
+        return PhoneFilter(department: try ListQuery.text(request, "department"), model: try ListQuery.text(request, "model"), line: try ListQuery.text(request, "line"),
+                           windowOpen: try ListQuery.bool(request, "windowOpen"), firmwareNot: try ListQuery.text(request, "firmwareNot"), state: state)
     }
 
     @Sendable func create(_ request: Request, context: PieuvreRequestContext) async throws -> Response {
