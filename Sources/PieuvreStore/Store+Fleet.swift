@@ -193,13 +193,8 @@ extension Store {
         let since: SQLQueryString = "(CASE WHEN p.refusal IS NOT NULL THEN p.refused_at WHEN p.served_at IS NULL THEN COALESCE(p.authenticate_until, p.created_at) ELSE COALESCE(p.silent_after, p.served_at) END)"
         var query: SQLQueryString = "SELECT p.id AS id, p.mac AS mac, " + since + " AS since FROM phones p WHERE " + resolved.customers("p.customer_id")
         query = query + " AND (" + states.map { "(" + Self.stateCondition($0, now: now) + ")" }.joined(separator: " OR ") + ")"
-        if let key = try Self.key(ofCursor: list.cursor) {
-            let parts = key.split(separator: "|")
-            guard parts.count == 2, let seconds = Double(parts[0]) else {
-                throw DomainError.invalid(field: "cursor", value: String(list.cursor!.prefix(40)), reason: Reason("bad-cursor", en: "is not a cursor this list gave", fr: "n'est pas une page de cette liste."))
-            }
-            let time = Date(timeIntervalSince1970: seconds)
-            query = query + " AND (" + since + " < \(bind: time) OR (" + since + " = \(bind: time) AND p.mac > \(bind: String(parts[1]))))"
+        if let (time, mac) = try Self.timeMACKey(ofCursor: list.cursor) {
+            query = query + " AND (" + since + " < \(bind: time) OR (" + since + " = \(bind: time) AND p.mac > \(bind: mac)))"
         }
         query = query + " ORDER BY since DESC, p.mac LIMIT \(bind: list.limit + 1)"
         let rows = try await storage.sql.raw(query).all()
@@ -212,6 +207,6 @@ extension Store {
             return StuckPhone(phone: view, action: StuckAction.forState(view.state, refusal: view.refusal?.reason))
         }
         let next = rows.count > list.limit ? rows[list.limit - 1] : nil
-        return Page(items: items, next: try next.map { Self.cursor("\(try $0.decode(column: "since", as: Date.self).timeIntervalSince1970)|\(try $0.decode(column: "mac", as: String.self))") })
+        return Page(items: items, next: try next.map { Self.timeMACCursor(try $0.decode(column: "since", as: Date.self), try $0.decode(column: "mac", as: String.self)) })
     }
 }

@@ -204,6 +204,18 @@ extension Store {
         return (Date(timeIntervalSince1970: seconds), id)
     }
 
+    /// `at|mac` of the last row of a page ordered by a time (latest first), then MAC.
+    static func timeMACCursor(_ at: Date, _ mac: String) -> String { cursor("\(at.timeIntervalSince1970)|\(mac)") }
+
+    static func timeMACKey(ofCursor cursor: String?) throws(DomainError) -> (Date, String)? {
+        guard let key = try key(ofCursor: cursor) else { return nil }
+        let parts = key.split(separator: "|")
+        guard parts.count == 2, let seconds = Double(parts[0]) else {
+            throw DomainError.invalid(field: "cursor", value: String(cursor!.prefix(40)), reason: Reason("bad-cursor", en: "is not a cursor this list gave", fr: "n'est pas une page de cette liste."))
+        }
+        return (Date(timeIntervalSince1970: seconds), String(parts[1]))
+    }
+
     /// Newest first, a page at a time, after the cursor's row: for logs that only grow.
     static func newestFirst<M: Model>(_ query: QueryBuilder<M>, at: KeyPath<M, FieldProperty<M, Date>>, id: KeyPath<M, IDProperty<M, UUID>>, _ list: ListRequest) throws -> QueryBuilder<M> {
         if let (time, last) = try timeKey(ofCursor: list.cursor) {

@@ -91,13 +91,8 @@ extension Store {
         // Registered since it asked: no longer unknown.
         query = query + " AND NOT EXISTS (SELECT 1 FROM phones r WHERE r.mac = u.mac)"
         if case .all = resolved {} else { query = query + " AND " + ours }
-        if let key = try Self.key(ofCursor: list.cursor) {
-            let parts = key.split(separator: "|")
-            guard parts.count == 2, let seconds = Double(parts[0]) else {
-                throw DomainError.invalid(field: "cursor", value: String(list.cursor!.prefix(40)), reason: Reason("bad-cursor", en: "is not a cursor this list gave", fr: "n'est pas une page de cette liste."))
-            }
-            let time = Date(timeIntervalSince1970: seconds)
-            query = query + " AND (u.last_at < \(bind: time) OR (u.last_at = \(bind: time) AND u.mac > \(bind: String(parts[1]))))"
+        if let (time, mac) = try Self.timeMACKey(ofCursor: list.cursor) {
+            query = query + " AND (u.last_at < \(bind: time) OR (u.last_at = \(bind: time) AND u.mac > \(bind: mac)))"
         }
         let rows = try await sql.raw(query + " ORDER BY u.last_at DESC, u.mac LIMIT \(bind: list.limit + 1)").all()
         let page = Array(rows.prefix(list.limit))
@@ -122,6 +117,6 @@ extension Store {
                               userAgent: try row.decode(column: "user_agent", as: String?.self), near: near[hex] ?? [])
         }
         let next = rows.count > list.limit ? page.last : nil
-        return Page(items: items, next: try next.map { Self.cursor("\(try $0.decode(column: "last_at", as: Date.self).timeIntervalSince1970)|\(try $0.decode(column: "mac", as: String.self))") })
+        return Page(items: items, next: try next.map { Self.timeMACCursor(try $0.decode(column: "last_at", as: Date.self), try $0.decode(column: "mac", as: String.self)) })
     }
 }

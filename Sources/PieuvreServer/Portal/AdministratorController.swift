@@ -153,11 +153,7 @@ struct AdministratorController {
     private func act(_ request: Request, _ context: PieuvreRequestContext, _ action: Store.PhoneAction) async -> Response {
         let mac = context.parameters.optionalText("mac") ?? ""
         return await kit.form(request, roles: [.administrator, .reseller]) { actor, _ in
-            do {
-                _ = try await PhoneActions.send(action, mac: mac, actor: actor, store: store, notifier: kit.notifier)
-            } catch is PhoneActions.SIPOff {
-                throw DomainError.unprocessable(.portal("sip-off", label: "sipOff"))
-            }
+            _ = try await PhoneActions.sendFromPortal(action, mac: mac, actor: actor, store: store, notifier: kit.notifier)
             let sent = kit.language(request).text("sent.\(action.rawValue)")
             return try await phonePage(request, actor, mac: mac) { $0.message = sent }
         } invalid: { actor, _, error in

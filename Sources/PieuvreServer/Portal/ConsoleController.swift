@@ -170,11 +170,7 @@ struct ConsoleController {
     private func act(_ request: Request, _ context: PieuvreRequestContext, _ action: Store.PhoneAction) async -> Response {
         let mac = context.parameters.optionalText("mac") ?? ""
         return await kit.form(request, roles: Self.roles) { actor, form in
-            do {
-                _ = try await PhoneActions.send(action, mac: mac, actor: actor, store: store, notifier: kit.notifier)
-            } catch is PhoneActions.SIPOff {
-                throw DomainError.unprocessable(.portal("sip-off", label: "sipOff"))
-            }
+            _ = try await PhoneActions.sendFromPortal(action, mac: mac, actor: actor, store: store, notifier: kit.notifier)
             return back(form, done: action == .reboot ? "rebootSent" : "checkSyncSent", mac: (try? MACAddress(parsing: mac))?.description ?? "")
         } invalid: { actor, form, error in
             try await page(request, actor, form: form, status: .unprocessableContent, error: kit.say(error, request))

@@ -18,4 +18,13 @@ enum PhoneActions {
         notifier.checkSyncNow(number, reboot: action == .reboot)
         return number
     }
+
+    /// The same for a portal form: SIP off is the page's own refusal, in the page's language.
+    static func sendFromPortal(_ action: Store.PhoneAction, mac: String, actor: Actor, store: Store, notifier: MessageWaitingNotifier?) async throws -> String {
+        do {
+            return try await send(action, mac: mac, actor: actor, store: store, notifier: notifier)
+        } catch is SIPOff {
+            throw DomainError.unprocessable(.portal("sip-off", label: "sipOff"))
+        }
+    }
 }
