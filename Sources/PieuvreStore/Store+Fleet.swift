@@ -79,6 +79,11 @@ public struct StuckPhone: Codable, Sendable, Equatable {
     }
 }
 
+private struct FirmwareKey: Hashable {
+    let model: String
+    let firmware: String?
+}
+
 extension Store {
     enum ResolvedScope {
         case all
@@ -148,9 +153,15 @@ extension Store {
         let now = clock.now
         let sql = try storage.sql
         let phones = resolved.customers("p.customer_id")
+        // One pass over the scope's phones gives the three tables (by state, by model, by
+        // model and firmware): each grouping is a sum over the finer one.
         var states = Fleet.States()
-        for row in try await sql.raw("SELECT " + Self.stateCase(now: now) + " AS state, COUNT(*) AS n FROM phones p WHERE " + phones + " GROUP BY 1").all() {
+        var byModel: [String: Int] = [:]
+        var byFirmware: [FirmwareKey: Int] = [:]
+        let rows = try await sql.raw("SELECT p.model AS model, p.firmware AS firmware, " + Self.stateCase(now: now) + " AS state, COUNT(*) AS n FROM phones p WHERE " + phones + " GROUP BY p.model, p.firmware, 3").all()
+        for row in rows {
             let n = try row.decode(column: "n", as: Int.self)
+            let model = try row.decode(column: "model", as: String.self)
             states.total += n
             switch PhoneState(rawValue: try row.decode(column: "state", as: String.self)) {
             case .waiting: states.waiting += n
@@ -159,13 +170,12 @@ extension Store {
             case .silent: states.silent += n
             case .ok, nil: states.ok += n
             }
+            byModel[model, default: 0] += n
+            byFirmware[FirmwareKey(model: model, firmware: try row.decode(column: "firmware", as: String?.self)), default: 0] += n
         }
-        let models = try await sql.raw("SELECT p.model AS model, COUNT(*) AS n FROM phones p WHERE " + phones + " GROUP BY p.model ORDER BY n DESC, p.model").all().map {
-            Fleet.ModelCount(model: try $0.decode(column: "model", as: String.self), count: try $0.decode(column: "n", as: Int.self))
-        }
-        let firmware = try await sql.raw("SELECT p.model AS model, p.firmware AS firmware, COUNT(*) AS n FROM phones p WHERE " + phones + " GROUP BY p.model, p.firmware ORDER BY p.model, n DESC").all().map {
-            Fleet.FirmwareCount(model: try $0.decode(column: "model", as: String.self), firmware: try $0.decode(column: "firmware", as: String?.self), count: try $0.decode(column: "n", as: Int.self))
-        }
+        let models = byModel.map { Fleet.ModelCount(model: $0.key, count: $0.value) }.sorted { ($0.count, $1.model) > ($1.count, $0.model) }
+        let firmware = byFirmware.map { Fleet.FirmwareCount(model: $0.key.model, firmware: $0.key.firmware, count: $0.value) }
+            .sorted { $0.model != $1.model ? $0.model < $1.model : ($0.count, $1.firmware ?? "") > ($1.count, $0.firmware ?? "") }
         // The last 24 hours, this one included, from the per-hour counters.
         let thisHour = Int64(now.timeIntervalSince1970 / 3600)
         var counted: [Int64: (Int, Int)] = [:]
