@@ -126,6 +126,12 @@ extension Store {
         try await Account.query(on: db).filter(\.$login == login).filter(\.$role == Role.reseller.rawValue).first()?.$reseller.id
     }
 
+    /// When a phone became (or becomes) stuck: refused at its refusal; never served, when its
+    /// window closed; served, when it falls silent (nil: never, until a request says). A phone
+    /// is stuck exactly when this is past. The same text makes the index (`AddPhoneState`), so
+    /// both databases read the stuck list from it in order.
+    static let stuckSince = "CASE WHEN refusal IS NOT NULL THEN refused_at WHEN served_at IS NULL THEN COALESCE(authenticate_until, created_at) ELSE silent_after END"
+
     /// The state of a phone row `p` in SQL, the same rules as `PhoneState.of`.
     static func stateCase(now: Date) -> SQLQueryString {
         """
@@ -200,9 +206,15 @@ extension Store {
         let resolved = try await resolve(actor, scope)
         let now = clock.now
         // When it got stuck: refused at; the window's end (missed); the silence's start.
-        let since: SQLQueryString = "(CASE WHEN p.refusal IS NOT NULL THEN p.refused_at WHEN p.served_at IS NULL THEN COALESCE(p.authenticate_until, p.created_at) ELSE COALESCE(p.silent_after, p.served_at) END)"
+        let since = SQLQueryString("(" + Self.stuckSince + ")")
         var query: SQLQueryString = "SELECT p.id AS id, p.mac AS mac, " + since + " AS since FROM phones p WHERE " + resolved.customers("p.customer_id")
-        query = query + " AND (" + states.map { "(" + Self.stateCondition($0, now: now) + ")" }.joined(separator: " OR ") + ")"
+        if Set(states) == Set(PhoneState.stuck) {
+            // Stuck is exactly "stuck since a moment now past": the expression's index gives the
+            // page in order without reading the customer's other phones.
+            query = query + " AND " + since + " <= \(bind: now)"
+        } else {
+            query = query + " AND (" + states.map { "(" + Self.stateCondition($0, now: now) + ")" }.joined(separator: " OR ") + ")"
+        }
         if let (time, mac) = try Self.timeMACKey(ofCursor: list.cursor) {
             query = query + " AND (" + since + " < \(bind: time) OR (" + since + " = \(bind: time) AND p.mac > \(bind: mac)))"
         }

@@ -46,6 +46,9 @@ struct AddPhoneState: AsyncMigration {
             try await sql.create(index: "idx_unknown_macs_last").on("unknown_macs").column("last_at").run()
             try await sql.create(index: "idx_unknown_near_phone").on("unknown_near").column("phone_id").run()
             try await sql.create(index: "idx_phones_customer_refusal").on("phones").column("customer_id").column("refusal").run()
+            // The stuck list, most recently stuck first, per customer and platform-wide.
+            try await sql.raw("CREATE INDEX idx_phones_customer_stuck ON phones (customer_id, (\(unsafeRaw: Store.stuckSince)))").run()
+            try await sql.raw("CREATE INDEX idx_phones_stuck ON phones ((\(unsafeRaw: Store.stuckSince)))").run()
         }
     }
 
