@@ -9,6 +9,16 @@ import SQLKit
 public struct Fleet: Codable, Sendable, Equatable {
     public struct States: Codable, Sendable, Equatable {
         public var total = 0, waiting = 0, missed = 0, refused = 0, silent = 0, ok = 0
+        mutating func add(_ state: PhoneState, _ n: Int) {
+            total += n
+            switch state {
+            case .waiting: waiting += n
+            case .missed: missed += n
+            case .refused: refused += n
+            case .silent: silent += n
+            case .ok: ok += n
+            }
+        }
         public func count(_ state: PhoneState) -> Int {
             switch state {
             case .waiting: waiting
@@ -143,15 +153,9 @@ extension Store {
         """
     }
 
-    /// Phones of row `p` in one state.
+    /// Phones of row `p` in one state: the same expression, so the rule is written once in SQL.
     static func stateCondition(_ state: PhoneState, now: Date) -> SQLQueryString {
-        switch state {
-        case .refused: "p.refusal IS NOT NULL"
-        case .waiting: "p.refusal IS NULL AND p.served_at IS NULL AND p.authenticate_until > \(bind: now)"
-        case .missed: "p.refusal IS NULL AND p.served_at IS NULL AND (p.authenticate_until IS NULL OR p.authenticate_until <= \(bind: now))"
-        case .silent: "p.refusal IS NULL AND p.served_at IS NOT NULL AND p.silent_after < \(bind: now)"
-        case .ok: "p.refusal IS NULL AND p.served_at IS NOT NULL AND (p.silent_after IS NULL OR p.silent_after >= \(bind: now))"
-        }
+        "(" + stateCase(now: now) + ") = \(bind: state.rawValue)"
     }
 
     public func fleet(_ actor: Actor, _ scope: FleetScope = .init()) async throws -> Fleet {
@@ -168,14 +172,7 @@ extension Store {
         for row in rows {
             let n = try row.decode(column: "n", as: Int.self)
             let model = try row.decode(column: "model", as: String.self)
-            states.total += n
-            switch PhoneState(rawValue: try row.decode(column: "state", as: String.self)) {
-            case .waiting: states.waiting += n
-            case .missed: states.missed += n
-            case .refused: states.refused += n
-            case .silent: states.silent += n
-            case .ok, nil: states.ok += n
-            }
+            states.add(PhoneState(rawValue: try row.decode(column: "state", as: String.self)) ?? .ok, n)
             byModel[model, default: 0] += n
             byFirmware[FirmwareKey(model: model, firmware: try row.decode(column: "firmware", as: String?.self)), default: 0] += n
         }

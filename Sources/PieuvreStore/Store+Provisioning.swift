@@ -34,6 +34,9 @@ public struct ProvisioningRecord: Sendable {
     /// The firmware version pinned for this phone (`firmware.version` on any layer) and its
     /// uploaded file for the model, if there is one.
     public let pinnedFirmware: PinnedFirmware?
+    /// Its effective `provisioning.repeatMinutes`, read once with the record: each of its
+    /// requests says when it falls silent without walking the layers again.
+    public let repeatMinutes: Int
 }
 
 public struct PinnedFirmware: Sendable, Equatable {
@@ -44,11 +47,14 @@ public struct PinnedFirmware: Sendable, Equatable {
 extension ProvisioningRecord {
     private static let repeatMinutesSetting = SettingsCatalogue.definition("provisioning.repeatMinutes")!
 
-    /// When this phone counts as silent if nothing more comes from it after `now`: twice its
-    /// effective repeat interval (one setting read through the layers, not the catalogue).
+    /// The repeat interval the layers give (one setting through them, not the catalogue).
+    static func repeatMinutes(in layers: [SettingsLayer]) -> Int {
+        Int(EffectiveSettings.setting(repeatMinutesSetting, in: layers).value) ?? 1440
+    }
+
+    /// When this phone counts as silent if nothing more comes from it after `now`.
     public func silentAfter(_ now: Date) -> Date {
-        let minutes = Int(EffectiveSettings.setting(Self.repeatMinutesSetting, in: layers).value) ?? 1440
-        return PhoneState.silentAfter(lastRequest: now, repeatMinutes: minutes)
+        PhoneState.silentAfter(lastRequest: now, repeatMinutes: repeatMinutes)
     }
 
     /// This record with the credentials the phone holds now (after an issuance), without
@@ -56,7 +62,7 @@ extension ProvisioningRecord {
     public func with(_ issued: IssuedCredentials) -> ProvisioningRecord {
         ProvisioningRecord(phoneID: phoneID, customerID: customerID, mac: mac, model: model, authenticateUntil: authenticateUntil, windowOpenedAt: windowOpenedAt,
                            credentialsIssuedAt: issued.issuedAt, deviceUsername: issued.username, devicePassword: issued.password, webAdminPassword: webAdminPassword,
-                           authenticatedIP: issued.authenticatedIP, allowedNetworks: allowedNetworks, line: line, layers: layers, pinnedFirmware: pinnedFirmware)
+                           authenticatedIP: issued.authenticatedIP, allowedNetworks: allowedNetworks, line: line, layers: layers, pinnedFirmware: pinnedFirmware, repeatMinutes: repeatMinutes)
     }
 }
 
@@ -302,7 +308,8 @@ extension Store {
                 allowedNetworks: Self.networks(try row.decode(column: "allowed_networks", as: String?.self)),
                 line: read.line,
                 layers: chain,
-                pinnedFirmware: pinned))
+                pinnedFirmware: pinned,
+                repeatMinutes: ProvisioningRecord.repeatMinutes(in: chain)))
         }
         return records
     }

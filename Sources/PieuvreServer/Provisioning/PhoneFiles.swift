@@ -111,11 +111,12 @@ public final class PhoneFiles: Sendable {
         let now = store.clock.now
         if scanGuard.blockedUntil(request.sourceIP, now: now) != nil {
             // A registered phone's refusals stay in its own log; the rest is folded per source.
-            guard let mac = ProvisioningPath(fileName: request.fileName)?.mac else {
+            let path = ProvisioningPath(fileName: request.fileName)
+            guard let mac = path?.mac else {
                 log(request, nil, .throttled, now: now)
                 return .now(.throttled)
             }
-            let device: DeviceFileOutcome? = if case .device = ProvisioningPath(fileName: request.fileName) { .refused(.scanBlocked) } else { nil }
+            let device: DeviceFileOutcome? = if case .device = path { .refused(.scanBlocked) } else { nil }
             return withRecord(mac) { known in
                 self.log(request, mac, .throttled, now: now, record: known, device: device)
                 return .now(.throttled)
