@@ -108,6 +108,7 @@ def test_each_role_has_its_console_and_alerts_are_acknowledged(browser, platform
     assert int(browser.find_element(By.CSS_SELECTOR, "#tile-alerts .count").text) == 1
     alert = browser.find_element(By.CSS_SELECTOR, "#alert-list tbody tr")
     assert "Autre modèle" in alert.text and "00:15:65:9B:8F:77" in alert.text
+    assert "Premier téléchargement de la fenêtre par un autre modèle que celui enregistré, depuis 127.0.0.1." in alert.text
     both_languages(browser, "console-operator")
     submit(browser, browser.find_element(By.CSS_SELECTOR, "#alert-list button.acknowledge"))
     assert browser.find_element(By.ID, "done").text == "Alerte acquittée."

@@ -89,7 +89,9 @@ struct ConsoleController {
             },
             hasUnknown: !unknown.isEmpty,
             showAlerts: !alerts.isEmpty || [.operator, .reseller].contains(actor.role), alertCount: fleet.alerts,
-            alerts: alerts.map { ConsolePage.AlertRow(id: $0.id.uuidString, at: PortalKit.date($0.at), kind: lang.text("alert.\($0.kind.rawValue)"), mac: $0.mac ?? "", customer: $0.customer ?? "", detail: $0.detail) },
+            alerts: alerts.map { ConsolePage.AlertRow(id: $0.id.uuidString, at: PortalKit.date($0.at), kind: lang.text("alert.\($0.kind.rawValue)"), mac: $0.mac ?? "", customer: $0.customer ?? "",
+                                                               // The stored detail is the API's English: the page says it in its own language.
+                                                               detail: lang.text("alertDetail.\($0.kind.rawValue)").replacingOccurrences(of: "{ip}", with: $0.sourceIP)) },
             hasAlerts: !alerts.isEmpty, find: find, error: error)
         return kit.render(.console, model, request, status: status, actor: actor)
     }
