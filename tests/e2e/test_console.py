@@ -71,6 +71,7 @@ def test_console_shows_the_fleet_and_mends_a_reset_phone(browser, platform):
     # The stuck list: the reset T42G with its reason and its mend.
     row = browser.find_element(By.ID, "stuck-00:15:65:A7:57:E6")
     assert "Fenêtre fermée : téléphone réinitialisé ?" in row.text and "Rouvrir le provisionnement, puis redémarrer le téléphone." in row.text
+    assert "Fenêtre ouverte" not in row.text, "a closed window is not said open"
     assert "Un autre modèle que celui enregistré" in browser.find_element(By.ID, "stuck-00:15:65:82:0B:99").text
     both_languages(browser, "console-reseller")
     # Resynchroniser without SIP says why, in French.

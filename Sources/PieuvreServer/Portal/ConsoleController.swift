@@ -65,15 +65,16 @@ struct ConsoleController {
             return ConsolePage.PhoneRow(
                 mac: phone.mac, customer: phone.customer, modelName: phone.modelName, sda: phone.sda ?? "", description: phone.description,
                 state: phone.state.rawValue, stateLabel: lang.text("state.\(phone.state.rawValue)"),
-                reason: phone.refusal.map { lang.text("reason.\($0.reason.rawValue)") } ?? "",
+                reason: phone.refusal.map { lang.text("reason.\($0.reason.rawValue)") },
                 since: PortalKit.date(Self.since(phone)),
                 advice: item.action.map { lang.text("action.\($0.rawValue)") } ?? "",
                 reopen: item.action == .reopen || item.action == .checkCredentials,
-                windowOpenUntil: phone.windowOpen ? PortalKit.date(phone.authenticateUntil) : "",
+                windowOpenUntil: phone.windowOpen ? PortalKit.date(phone.authenticateUntil) : nil,
                 href: href)
         }
         let model = ConsolePage(
             scope: Self.scopeText(actor, scope, lang), scopeCustomer: scope.customer ?? "", scopeReseller: scope.reseller ?? "",
+            customerQuery: scope.customer.map { PortalKit.query("", ["customer": $0]) },
             total: fleet.phones.total, tiles: tiles, requests: hours,
             served24: fleet.requests.reduce(0) { $0 + $1.served }, refused24: fleet.requests.reduce(0) { $0 + $1.refused },
             states: states, models: models, firmware: firmware,

@@ -21,11 +21,13 @@ struct ConsolePage {
         let description: String
         let state: String
         let stateLabel: String
-        let reason: String
+        /// Nil unless refused (a section in the template: an empty string would still open it).
+        let reason: String?
         let since: String
         let advice: String
         let reopen: Bool
-        let windowOpenUntil: String
+        /// Nil while the window is closed.
+        let windowOpenUntil: String?
         /// The phone's page, where the person may open it.
         let href: String?
     }
@@ -58,6 +60,8 @@ struct ConsolePage {
     /// Hidden fields the action forms carry back, so the page comes back as it was.
     let scopeCustomer: String
     let scopeReseller: String
+    /// `?customer=…` for the page's own links, nil without a customer.
+    let customerQuery: String?
     let total: Int
     let tiles: [Tile]
     let requests: HourChart
