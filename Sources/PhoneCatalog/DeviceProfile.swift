@@ -27,16 +27,33 @@ public struct PlatformProfile: Sendable, Equatable {
     public var sipProxy: String?
     /// Whether phones are given the platform's CA (`--phone-ca`) to check the server with.
     public var pushesCA: Bool
+    /// The `/sip-ps/` directory where a phone fetches the CA before it trusts the server: plain
+    /// HTTP (`--phone-ca-url`), since a phone cannot fetch over HTTPS the certificate it needs
+    /// to check HTTPS with. Defaults to the provisioning URL.
+    public var caDirectoryURL: String
+    /// How many certificates `--phone-ca` holds: each is served alone (`pieuvre-ca-N.crt`),
+    /// one certificate a file being what both vendors document for an upload.
+    public var caCount: Int
 
-    public init(provisioningURL: String, sipDomain: String, sipProxy: String?, pushesCA: Bool = false) {
+    public init(provisioningURL: String, sipDomain: String, sipProxy: String?, pushesCA: Bool = false, caDirectoryURL: String? = nil, caCount: Int = 1) {
         self.provisioningURL = provisioningURL.hasSuffix("/") ? provisioningURL : provisioningURL + "/"
         self.sipDomain = sipDomain
         self.sipProxy = sipProxy
         self.pushesCA = pushesCA
+        let directory = caDirectoryURL ?? self.provisioningURL
+        self.caDirectoryURL = directory.hasSuffix("/") ? directory : directory + "/"
+        self.caCount = max(caCount, 1)
     }
 
-    /// Where phones fetch the CA certificates they check the server with.
-    public var caURL: String { provisioningURL + ProvisioningPath.caFileName }
+    /// Where phones fetch each certificate they check the server with, one a file: the whole
+    /// file (`pieuvre-ca.crt`) when it holds one, else `pieuvre-ca-1.crt` … in its order.
+    public var caURLs: [String] {
+        caCount == 1 ? [caDirectoryURL + ProvisioningPath.caFileName] : (1...caCount).map { caDirectoryURL + ProvisioningPath.caFileName(index: $0) }
+    }
+
+    /// The one certificate a Yealink is given (it takes one URL): the last, the root of a chain
+    /// written in the usual order (server's issuer first, root last).
+    public var caAnchorURL: String { caURLs[caURLs.count - 1] }
 }
 
 /// Everything a renderer needs for one phone's device file. Renderers are pure functions of it.
@@ -55,9 +72,13 @@ public struct DeviceProfile: Sendable, Equatable {
     public var settings: [String: String]
     /// Remote phonebooks the phone fetches (name and full URL, credentials included).
     public var phonebooks: [RemotePhonebook]
+    /// The phone fetched the platform's CA (seen by its MAC): only then is it told to check the
+    /// server with it, so a first contact never switches on a check it cannot pass.
+    public var hasPlatformCA: Bool
 
-    public init(model: PhoneModel, mac: MACAddress, account: SIPAccount?, platform: PlatformProfile, deviceUsername: String, devicePassword: String, webAdminPassword: String, settings: [String: String], phonebooks: [RemotePhonebook] = []) {
+    public init(model: PhoneModel, mac: MACAddress, account: SIPAccount?, platform: PlatformProfile, deviceUsername: String, devicePassword: String, webAdminPassword: String, settings: [String: String], phonebooks: [RemotePhonebook] = [], hasPlatformCA: Bool = false) {
         self.phonebooks = phonebooks
+        self.hasPlatformCA = hasPlatformCA
         self.model = model
         self.mac = mac
         self.account = account
@@ -123,6 +144,16 @@ public struct RenderedFile: Sendable, Equatable {
     }
 }
 
+/// The media choices both renderers read the same way.
+enum MediaChoice {
+    /// The operator's codecs the model has, in the operator's order; none of them: every codec
+    /// the model has (a phone without a codec could not call).
+    static func codecs(_ p: DeviceProfile) -> [String] {
+        let chosen = p.setting("sip.codecs").split(separator: ",").map(String.init).filter(p.model.codecs.contains)
+        return chosen.isEmpty ? p.model.codecs : chosen
+    }
+}
+
 /// The vendor's renderer for a model.
 public enum Renderer {
     public static func common(model: PhoneModel, platform: PlatformProfile, settings: [String: String]) -> RenderedFile {
@@ -158,7 +189,9 @@ struct TimeZoneRule {
         switch name {
         case "Europe/London": return .init(yealinkOffset: "0", yealinkName: "United Kingdom(London)", snomName: "GBR-0", dst: true, yealinkTones: "Great Britain", snomTones: "GBR")
         case "Europe/Brussels": return .init(yealinkOffset: "+1", yealinkName: "Belgium(Brussels)", snomName: "BEL+1", dst: true, yealinkTones: "Belgium", snomTones: "FRA")
-        case "Europe/Zurich": return .init(yealinkOffset: "+1", yealinkName: "Switzerland(Bern)", snomName: "CHE+1", dst: true, yealinkTones: "Switzerland", snomTones: "SWI")
+        // Neither vendor's zone list has Switzerland: Germany's entry has the same offset and the
+        // same (EU) summer-time rule, so the automatic switch happens on the same days.
+        case "Europe/Zurich": return .init(yealinkOffset: "+1", yealinkName: "Germany(Berlin)", snomName: "GER+1", dst: true, yealinkTones: "Switzerland", snomTones: "SWI")
         // Neither vendor has a Martinique or Réunion entry: the zones of the same offset without
         // daylight saving that nethesis/tancredi uses [I] (summer time is written off anyway).
         case "America/Martinique": return .init(yealinkOffset: "-4", yealinkName: "United Kingdom(Bermuda)", snomName: "BMU-4", dst: false, yealinkTones: "France", snomTones: "FRA")

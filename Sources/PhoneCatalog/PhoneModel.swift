@@ -42,6 +42,12 @@ public struct PhoneModel: Sendable, Hashable, Codable {
     /// Has the setting that lets the power lamp blink for waiting voicemail
     /// (`phone_setting.mail_power_led_flash_enable`, written by fusion for the CP models).
     public let mailLamp: Bool
+    /// The newest firmware generation the model has (the second number of `37.81.0.10`: 81).
+    /// V81/V82 read the language under `static.lang.*` (wazo v81 templates); the CP860 stops at
+    /// 37.81 and the W52P base at 25.81, the others run V83 or later.
+    public let newestFirmware: Int
+    /// Codecs the model offers, in Pieuvre's names (`sip.codecs` keeps only these).
+    public let codecs: [String]
 
     /// What the settings catalogue reads to say which settings the model has.
     public var traits: ModelTraits {
@@ -77,10 +83,19 @@ public struct PhoneModel: Sendable, Hashable, Codable {
         keyParameter = known?.keyParameter ?? "linekey"
         softKeys = known?.softKeys ?? 0
         mailLamp = known?.mailLamp ?? false
+        newestFirmware = known?.newestFirmware ?? 83
+        codecs = known?.codecs ?? PhoneModel.baseCodecs
     }
 
+    /// What every model of the catalogue offers (G.711 both laws, G.722, G.729).
+    public static let baseCodecs = ["PCMA", "PCMU", "G722", "G729"]
+
+    /// Reads its language under `static.` (V81/V82 firmware).
+    public var readsStaticLanguage: Bool { vendor == .yealink && newestFirmware <= 82 }
+
     /// A model's entry: everything the renderers and the file names need to know about it.
-    public init(id: String, vendor: Vendor, name: String, fileCode: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false, softKeys: Int = 4, handsets: Int = 0, keyParameter: String = "linekey", mailLamp: Bool = false) {
+    public init(id: String, vendor: Vendor, name: String, fileCode: String, sipAccounts: Int, lineKeys: Int, remotePhonebook: Bool = false, ldap: Bool = false, softKeys: Int = 4, handsets: Int = 0, keyParameter: String = "linekey", mailLamp: Bool = false,
+                newestFirmware: Int = 83, codecs: [String] = PhoneModel.baseCodecs) {
         precondition(lineKeys <= SettingsCatalogue.maxLineKeys, "the settings catalogue defines \(SettingsCatalogue.maxLineKeys) line keys")
         self.id = id
         self.vendor = vendor
@@ -94,5 +109,7 @@ public struct PhoneModel: Sendable, Hashable, Codable {
         self.keyParameter = keyParameter
         self.softKeys = softKeys
         self.mailLamp = mailLamp
+        self.newestFirmware = newestFirmware
+        self.codecs = codecs
     }
 }

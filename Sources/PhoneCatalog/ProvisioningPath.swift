@@ -12,8 +12,9 @@ public enum ProvisioningPath: Sendable, Equatable {
     case common(PhoneModel)
     /// `<mac>.cfg` or `snomD765-<MAC>.htm`: the device file with the line's account.
     case device(MACAddress)
-    /// `pieuvre-ca.crt`: the CA certificates phones are told to trust (no secret in it).
-    case trustedCertificates
+    /// `pieuvre-ca.crt`: the CA certificates phones are told to trust (no secret in it); with an
+    /// index, `pieuvre-ca-N.crt`, the Nth of them alone.
+    case trustedCertificates(index: Int?)
     /// `firmware-<filename>.xml`: the `<firmware-settings>` naming an uploaded firmware file,
     /// what a snom's `firmware_status` points at (no secret in it).
     case firmwareSettings(String)
@@ -22,6 +23,7 @@ public enum ProvisioningPath: Sendable, Equatable {
 
     public static let maxNameLength = 128
     public static let caFileName = "pieuvre-ca.crt"
+    public static func caFileName(index: Int) -> String { "pieuvre-ca-\(index).crt" }
 
     public init?(fileName: String) {
         guard !fileName.isEmpty, fileName.utf8.count <= Self.maxNameLength,
@@ -33,7 +35,14 @@ public enum ProvisioningPath: Sendable, Equatable {
         }
         let name = fileName.lowercased()
         if name == "y000000000000.boot" { self = .yealinkBoot; return }
-        if name == Self.caFileName { self = .trustedCertificates; return }
+        if name == Self.caFileName { self = .trustedCertificates(index: nil); return }
+        if name.hasPrefix("pieuvre-ca-"), name.hasSuffix(".crt") {
+            // At most two digits: a handful of certificates, never a number to overflow.
+            let digits = name.dropFirst("pieuvre-ca-".count).dropLast(4)
+            guard (1...2).contains(digits.count), digits.allSatisfy(\.isASCII), let n = Int(digits), n >= 1, String(n) == digits else { return nil }
+            self = .trustedCertificates(index: n)
+            return
+        }
         if name.hasPrefix("y0"), name.hasSuffix(".cfg"), name.count == 17 {
             // Twelve digits: the model's code after the zeros (`…028`, `…108`).
             guard let model = Catalogue.model(yealinkCommonFile: name) else { return nil }

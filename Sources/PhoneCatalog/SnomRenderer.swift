@@ -14,10 +14,11 @@ public enum SnomRenderer {
         timeAndLanguage(&out, settings)
         out.close("phone-settings")
         if platform.pushesCA {
-            // The platform's CA, fetched by the phone and added to the ones it trusts, so the
-            // next fetch checks the server (ref §4.3 "Certificates" [U: placement in <settings>]).
+            // The platform's CAs, one certificate a file, over plain HTTP (a phone cannot fetch
+            // over HTTPS what it needs to check HTTPS with), added to the ones the phone trusts
+            // (ref §4.3 "Certificates" [U: placement in <settings>]).
             out.open("certificates")
-            out.empty("certificate", attributes: [("url", platform.caURL)])
+            for url in platform.caURLs { out.empty("certificate", attributes: [("url", url)]) }
             out.close("certificates")
         }
         out.close("settings")
@@ -45,6 +46,11 @@ public enum SnomRenderer {
         out.setting("http_pass", p.webAdminPassword, perm: "R")
         // The handset's admin menu, locked with the same password as the web page (reference §4.3).
         out.setting("admin_mode_password", p.webAdminPassword, perm: "R")
+        // The platform's check-sync NOTIFY (and a message-waiting NOTIFY) carry no credentials:
+        // with these on the phone answers them 401 and never re-reads its files (Gemeinschaft's
+        // snom provisioning writes all three off).
+        out.setting("challenge_checksync", "off", perm: "R")
+        out.setting("challenge_response", "off", perm: "R")
         timeAndLanguage(&out, p.settings)
         out.setting("time_24_format", p.setting("preferences.timeFormat") == "12h" ? "off" : "on", perm: "")
         out.setting("date_us_format", p.setting("preferences.dateFormat") == "MM/DD/YY" ? "on" : "off", perm: "")
@@ -60,27 +66,40 @@ public enum SnomRenderer {
             // Always written with its transport (wazo base.tpl): without it a TCP or TLS transport
             // has nowhere to go. No proxy: the registrar itself.
             let outbound = p.platform.sipProxy ?? "\(p.platform.sipDomain):\(p.setting("sip.port"))"
-            out.setting("user_outbound", "\(outbound);transport=\(p.setting("sip.transport"))", idx: 1, perm: "R")
+            var outbounds = ["\(outbound);transport=\(p.setting("sip.transport"))"]
+            let backup = p.setting("sip.backupServer")
+            if !backup.isEmpty {
+                // The backup after a comma: tried when the first does not answer (ref §4.3).
+                let (host, port) = hostPort(backup, defaultPort: p.setting("sip.port"))
+                outbounds.append("\(host):\(port);transport=\(p.setting("sip.transport"))")
+            }
+            out.setting("user_outbound", outbounds.joined(separator: ","), idx: 1, perm: "R")
             out.setting("user_expiry", p.setting("sip.registrationExpires"), idx: 1, perm: "R")
             out.setting("user_mailbox", p.setting("voicemail.number"), idx: 1, perm: "R")
+            media(&out, p)
             out.setting("user_ringer", p.setting("preferences.ringtone").replacingOccurrences(of: "Ring", with: "Ringer"), idx: 1, perm: "")
+            // `!`: a forward set on the handset survives the next provisioning (as Yealink's
+            // custom.protect keeps it); the portal's value applies until the user changes it there.
+            let kept = "!"
             out.setting("record_missed_calls", onOff(p.setting("features.callLog.missed")), idx: 1, perm: "")
-            out.setting("fwd_all_enabled", onOff(p.setting("features.forward.always.enabled")), idx: 1, perm: "")
-            out.setting("fwd_all_target", p.setting("features.forward.always.target"), idx: 1, perm: "")
-            out.setting("fwd_busy_enabled", onOff(p.setting("features.forward.busy.enabled")), idx: 1, perm: "")
-            out.setting("fwd_busy_target", p.setting("features.forward.busy.target"), idx: 1, perm: "")
-            out.setting("fwd_time_enabled", onOff(p.setting("features.forward.noAnswer.enabled")), idx: 1, perm: "")
-            out.setting("fwd_time_target", p.setting("features.forward.noAnswer.target"), idx: 1, perm: "")
-            out.setting("fwd_time_secs", String((Int(p.setting("features.forward.noAnswer.rings")) ?? 2) * 6), idx: 1, perm: "")
+            out.setting("fwd_all_enabled", onOff(p.setting("features.forward.always.enabled")), idx: 1, perm: kept)
+            out.setting("fwd_all_target", p.setting("features.forward.always.target"), idx: 1, perm: kept)
+            out.setting("fwd_busy_enabled", onOff(p.setting("features.forward.busy.enabled")), idx: 1, perm: kept)
+            out.setting("fwd_busy_target", p.setting("features.forward.busy.target"), idx: 1, perm: kept)
+            out.setting("fwd_time_enabled", onOff(p.setting("features.forward.noAnswer.enabled")), idx: 1, perm: kept)
+            out.setting("fwd_time_target", p.setting("features.forward.noAnswer.target"), idx: 1, perm: kept)
+            out.setting("fwd_time_secs", String((Int(p.setting("features.forward.noAnswer.rings")) ?? 2) * 6), idx: 1, perm: kept)
         } else {
             out.setting("user_active", "off", idx: 1, perm: "R")
         }
         let dialPlan = SnomRenderer.dialPlan(p)
         if !dialPlan.isEmpty { out.setting("user_dp_str", dialPlan, idx: 1, perm: "R") }
-        out.setting("dnd_mode", onOff(p.setting("features.dnd.enabled")), perm: "")
+        out.setting("dnd_mode", onOff(p.setting("features.dnd.enabled")), perm: "!")
         out.setting("record_dialed_calls", onOff(p.setting("features.callLog.save")), perm: "")
         out.setting("record_received_calls", onOff(p.setting("features.callLog.save")), perm: "")
-        out.setting("mwi_notification", p.setting("notifications.popup.voicemail") == "0" ? "silent" : "reminder", perm: "")
+        // The lamp tells of waiting messages; no sound on top (FusionPBX's snom templates and
+        // the reference's sample write `silent`).
+        out.setting("mwi_notification", "silent", perm: "")
         // Only the soft keys set here: the others keep the phone's own functions (wazo touches
         // 1 and 4 only; forcing "none" took the factory keys away).
         for n in stride(from: 1, through: min(p.model.softKeys, 4), by: 1) where p.setting("keys.soft.\(n).type") != "none" {
@@ -155,8 +174,23 @@ public enum SnomRenderer {
 
     private static func onOff(_ flag: String) -> String { flag == "1" ? "on" : "off" }
 
-    /// The dial plan's rules as snom's `user_dp_str`: `!regex!replacement!` rules joined by `|`
-    /// (snom wiki "user_dp_str" [U]). The catalogue's patterns are Yealink's (`x` a digit, `.`
+    /// SRTP, DTMF, NAT keep-alive and codecs of identity 1 (wazo base.tpl: `user_srtp`,
+    /// `user_savp`, `user_dtmf_info`, `codec_priority_list`; Gemeinschaft: `keepalive_interval`).
+    private static func media(_ out: inout XML, _ p: DeviceProfile) {
+        let srtp = p.setting("sip.srtp")
+        out.setting("user_srtp", srtp == "off" ? "off" : "on", idx: 1, perm: "R")
+        out.setting("user_savp", ["optional": "optional", "required": "mandatory"][srtp] ?? "off", idx: 1, perm: "R")
+        let dtmf = p.setting("sip.dtmf")
+        out.setting("user_dtmf_info", dtmf == "info" ? "sip_info_only" : "off", idx: 1, perm: "R")
+        // RFC 2833 is `telephone-event` in the list; without it the tones go in the audio.
+        let codecs = MediaChoice.codecs(p).map { $0.lowercased() } + (dtmf == "rfc2833" ? ["telephone-event"] : [])
+        out.setting("codec_priority_list", codecs.joined(separator: ","), idx: 1, perm: "R")
+        out.setting("keepalive_interval", p.setting("sip.keepAliveSeconds"), idx: 1, perm: "R")
+    }
+
+    /// The dial plan's rules as snom's `user_dp_str`: `!regex!replacement!` rules separated by
+    /// spaces, the first that matches taken (snom "Dial Plan - Regular Expressions": "The
+    /// patterns are separated by spaces"; `!` or `|` separates a rule's parts). The catalogue's patterns are Yealink's (`x` a digit, `.`
     /// anything, `( )` captured), made a whole-number regex; `$1` becomes `\1`.
     static func dialPlan(_ p: DeviceProfile) -> String {
         var rules: [String] = []
@@ -177,10 +211,11 @@ public enum SnomRenderer {
             for character in replacement {
                 snomReplacement += character == "$" ? "\\" : String(character)
             }
-            // `!` and `|` separate rules: never in a validated pattern, dropped from a replacement.
-            rules.append("!\(regex)$!\(snomReplacement.filter { $0 != "!" && $0 != "|" })!")
+            // `!` separates a rule's parts and a space the rules: never in a validated pattern,
+            // dropped from a replacement.
+            rules.append("!\(regex)$!\(snomReplacement.filter { $0 != "!" && $0 != "|" && !$0.isWhitespace })!")
         }
-        return rules.joined(separator: "|")
+        return rules.joined(separator: " ")
     }
 }
 

@@ -30,13 +30,14 @@ public enum YealinkRenderer {
         // and survive the next provisioning (wazo v81/v86 base.tpl; reference §1.2).
         out["static.auto_provision.custom.protect"] = "1"
         if platform.pushesCA {
-            // The platform's CA, then the check switched on: the phone fetches the certificates
-            // with this file and checks the server with them from then on (reference §2.5).
-            out["static.trusted_certificates.url"] = platform.caURL
-            out["static.security.trust_certificates"] = "1"
+            // The platform's CA, over plain HTTP: a phone cannot fetch over HTTPS the certificate
+            // it needs to check HTTPS with (reference §2.5). The check itself is switched on in
+            // the device file of a phone that has fetched it, never here, so no first contact
+            // switches on a check the phone cannot pass yet.
+            out["static.trusted_certificates.url"] = platform.caAnchorURL
         }
         out["sip.notify_reboot_enable"] = "0"
-        timeAndLanguage(&out, settings)
+        timeAndLanguage(&out, model, settings)
         return out.file
     }
 
@@ -50,6 +51,14 @@ public enum YealinkRenderer {
         out["static.auto_provision.repeat.minutes"] = p.setting("provisioning.repeatMinutes")
         out["static.security.user_name.admin"] = "admin"
         out["static.security.user_password"] = "admin:\(p.webAdminPassword)"
+        if p.platform.pushesCA {
+            // Built-in and uploaded CAs both trusted (2: all [U: numeric codes]), so public
+            // servers (firmware, a public certificate later) still pass; the check on only once
+            // the phone has fetched the platform's CA, off until then (its factory default is
+            // on, which a phone first reached over HTTP or TFTP would fail on at its next check).
+            out["static.security.ca_cert"] = "2"
+            out["static.security.trust_certificates"] = p.hasPlatformCA ? "1" : "0"
+        }
 
         out.comment("Account 1")
         if let account = p.account {
@@ -63,6 +72,15 @@ public enum YealinkRenderer {
             out["account.1.sip_server.1.port"] = p.setting("sip.port")
             out["account.1.sip_server.1.transport_type"] = transportCode(p.setting("sip.transport"))
             out["account.1.sip_server.1.expires"] = p.setting("sip.registrationExpires")
+            let backup = p.setting("sip.backupServer")
+            if !backup.isEmpty {
+                // The second registrar, tried when the first does not answer (ref §2.2).
+                let (host, port) = hostPort(backup, defaultPort: p.setting("sip.port"))
+                out["account.1.sip_server.2.address"] = host
+                out["account.1.sip_server.2.port"] = port
+                out["account.1.sip_server.2.transport_type"] = transportCode(p.setting("sip.transport"))
+                out["account.1.sip_server.2.expires"] = p.setting("sip.registrationExpires")
+            }
             if let proxy = p.platform.sipProxy {
                 let (host, port) = hostPort(proxy, defaultPort: p.setting("sip.port"))
                 out["account.1.outbound_proxy_enable"] = "1"
@@ -71,6 +89,7 @@ public enum YealinkRenderer {
             } else {
                 out["account.1.outbound_proxy_enable"] = "0"
             }
+            media(&out, p)
             out["account.1.subscribe_mwi"] = p.setting("voicemail.subscribeMWI")
             out["account.1.subscribe_mwi_expires"] = "3600"
             out["account.1.subscribe_mwi_to_vm"] = "0"
@@ -80,15 +99,21 @@ public enum YealinkRenderer {
             out["account.1.enable"] = "0"
         }
 
-        timeAndLanguage(&out, p.settings)
+        timeAndLanguage(&out, p.model, p.settings)
         out["local_time.time_format"] = p.setting("preferences.timeFormat") == "12h" ? "0" : "1"
         out["local_time.date_format"] = String(SettingsCatalogue.dateFormats.firstIndex(of: p.setting("preferences.dateFormat")).map(dateFormatCode) ?? 3)
-        out["phone_setting.ring_type"] = "Resource:\(p.setting("preferences.ringtone")).wav"
+        if p.model.handsets == 0 {
+            // The DECT base rings nothing itself: its handsets' ringtones are their own.
+            out["phone_setting.ring_type"] = "Resource:\(p.setting("preferences.ringtone")).wav"
+        }
 
         out.comment("Features")
         out["features.save_call_history"] = p.setting("features.callLog.save")
         if p.model.handsets > 0 {
-            // The DECT base keeps DND and forwarding per account (fusion w52p/{$mac}.cfg).
+            // The DECT base keeps DND and forwarding per account (fusion w52p/{$mac}.cfg); the
+            // per-account values apply only in the custom modes (1), not the phone-wide default.
+            out["features.dnd_mode"] = "1"
+            out["features.fwd_mode"] = "1"
             out["account.1.dnd.enable"] = p.setting("features.dnd.enabled")
             for (kind, yealink) in [("always", "always_fwd"), ("busy", "busy_fwd"), ("noAnswer", "timeout_fwd")] {
                 out["account.1.\(yealink).enable"] = p.setting("features.forward.\(kind).enabled")
@@ -112,10 +137,14 @@ public enum YealinkRenderer {
             out["dialplan.replace.prefix.\(rule)"] = pattern
             out["dialplan.replace.replace.\(rule)"] = replacement
         }
-        out["features.missed_call_popup.enable"] = p.setting("notifications.popup.missedCall")
-        out["features.voice_mail_popup.enable"] = p.setting("notifications.popup.voicemail")
-        out["features.text_message_popup.enable"] = p.setting("notifications.popup.textMessage")
-        out["features.forward_call_popup.enable"] = p.setting("notifications.popup.forward")
+        if p.model.handsets == 0 {
+            // Pop-ups are the desk phone's screen; the DECT base has none (no reference writes
+            // them there).
+            out["features.missed_call_popup.enable"] = p.setting("notifications.popup.missedCall")
+            out["features.voice_mail_popup.enable"] = p.setting("notifications.popup.voicemail")
+            out["features.text_message_popup.enable"] = p.setting("notifications.popup.textMessage")
+            out["features.forward_call_popup.enable"] = p.setting("notifications.popup.forward")
+        }
 
         if p.model.remotePhonebook {
             out.comment("Network Contacts (remote phonebooks)")
@@ -217,7 +246,7 @@ public enum YealinkRenderer {
         return (prefix + "(.)", replace + "$1")
     }
 
-    private static func timeAndLanguage(_ out: inout Lines, _ settings: [String: String]) {
+    private static func timeAndLanguage(_ out: inout Lines, _ model: PhoneModel, _ settings: [String: String]) {
         let zone = TimeZoneRule.of(settings["preferences.timeZone"] ?? "Europe/Paris")
         out["local_time.ntp_server1"] = settings["time.ntpServer"] ?? "0.fr.pool.ntp.org"
         out["local_time.time_zone"] = zone.yealinkOffset
@@ -225,8 +254,37 @@ public enum YealinkRenderer {
         out["local_time.summer_time"] = zone.dst ? "2" : "0"
         out["voice.tone.country"] = TimeZoneRule.tones(settings).yealink
         let language = settings["preferences.language"] ?? "French"
-        out["lang.gui"] = language
+        // V81/V82 firmware reads the language under `static.` (wazo v81 templates), V83 and later
+        // without it; a model whose newest firmware is V81 gets both, each firmware reading
+        // its own. The DECT base has no screen: its handsets' language is `custom.handset.language`.
+        if model.readsStaticLanguage {
+            if model.handsets == 0 { out["static.lang.gui"] = language }
+            out["static.lang.wui"] = language
+        }
+        if model.handsets == 0 { out["lang.gui"] = language }
         out["lang.wui"] = language
+    }
+
+    /// Media: SRTP, DTMF, NAT keep-alive and the codecs in the operator's order (ref §2.2).
+    private static func media(_ out: inout Lines, _ p: DeviceProfile) {
+        out["account.1.srtp_encryption"] = ["optional": "1", "required": "2"][p.setting("sip.srtp")] ?? "0"
+        // 0 in-band, 1 RFC 2833, 2 SIP INFO (wazo `_SIP_DTMF_MODE`).
+        out["account.1.dtmf.type"] = ["inband": "0", "info": "2"][p.setting("sip.dtmf")] ?? "1"
+        let keepAlive = Int(p.setting("sip.keepAliveSeconds")) ?? 30
+        out["account.1.nat.udp_update_enable"] = keepAlive > 0 ? "1" : "0"
+        if keepAlive > 0 { out["account.1.nat.udp_update_time"] = String(keepAlive) }
+        let chosen = MediaChoice.codecs(p)
+        // Every codec the model has, on in the chosen order or off: one left unnamed would keep
+        // whatever the phone had.
+        for codec in p.model.codecs {
+            let name = codec.lowercased()
+            if let rank = chosen.firstIndex(of: codec) {
+                out["account.1.codec.\(name).enable"] = "1"
+                out["account.1.codec.\(name).priority"] = String(rank + 1)
+            } else {
+                out["account.1.codec.\(name).enable"] = "0"
+            }
+        }
     }
 
     /// Yealink DSS key type codes (reference §2.7).

@@ -12,6 +12,10 @@ public struct SettingDefinition: Sendable, Equatable {
         /// A dialled-number pattern (a dial plan's prefix): digits, `+ * #`, `x` (any digit),
         /// `.` (anything), `( )` groups and `[ ]` ranges; anything else would never match.
         case dialPattern(maxLength: Int)
+        /// Some of these options, in an order of preference, comma-separated (`PCMA,G722`).
+        case orderedChoices([String])
+        /// `host[:port]`, or empty: a server name or address and its port.
+        case hostPort
     }
 
     public let key: String
@@ -64,6 +68,36 @@ public struct SettingDefinition: Sendable, Equatable {
             }
             guard depth == 0 else { throw .invalid(field: key, value: value, reason: Reason("unbalanced", en: "has unbalanced parentheses", fr: "a des parenthèses mal appariées.")) }
             return text
+        case let .orderedChoices(options):
+            var picked: [String] = []
+            for item in value.split(separator: ",").map({ String($0).trimmingWhitespace() }) where !item.isEmpty {
+                guard let match = options.first(where: { $0.lowercased() == item.lowercased() }) else {
+                    throw .invalid(field: key, value: value, reason: .oneOf(options))
+                }
+                guard !picked.contains(match) else {
+                    throw .invalid(field: key, value: value, reason: Reason("repeated", en: "names \(match) twice", fr: "cite \(match) deux fois."))
+                }
+                picked.append(match)
+            }
+            guard !picked.isEmpty else {
+                throw .invalid(field: key, value: value, reason: Reason("empty-list", en: "must name at least one of \(options.joined(separator: ", "))", fr: "doit citer au moins l'un de \(options.joined(separator: ", "))."))
+            }
+            return picked.joined(separator: ",")
+        case .hostPort:
+            let text = try FieldRules.optionalText(value, field: key, max: 255)
+            guard !text.isEmpty else { return "" }
+            var host = Substring(text)
+            if let colon = text.lastIndex(of: ":") {
+                let port = text[text.index(after: colon)...]
+                guard let n = Int(port), (1...65535).contains(n) else {
+                    throw .invalid(field: key, value: value, reason: Reason("bad-port", en: "must be host or host:port with a port from 1 to 65535", fr: "doit être hôte ou hôte:port, port de 1 à 65535."))
+                }
+                host = text[..<colon]
+            }
+            guard !host.isEmpty, !host.hasPrefix("-"), !host.hasPrefix("."), host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-") }) else {
+                throw .invalid(field: key, value: value, reason: Reason("bad-host", en: "must be a host name or IPv4 address (letters, digits, dots, hyphens), optionally :port", fr: "doit être un nom d'hôte ou une adresse IPv4 (lettres, chiffres, points, tirets), suivi au besoin de :port."))
+            }
+            return text.lowercased()
         case let .choice(options):
             guard let match = options.first(where: { $0.lowercased() == value.lowercased() }) else {
                 throw .invalid(field: key, value: value, reason: .oneOf(options))
@@ -175,6 +209,14 @@ public enum SettingsCatalogue {
         s.append(.init("sip.transport", group: "Platform", .choice(["udp", "tcp", "tls"]), default: "udp", editRole: .operator))
         s.append(.init("sip.port", group: "Platform", .integer(1...65535), default: "5060", editRole: .operator))
         s.append(.init("sip.registrationExpires", group: "Platform", .integer(60...86400), default: "3600", editRole: .operator))
+        // What every Centrex platform sets per phone (media encryption, codecs, DTMF, NAT
+        // keep-alive, a backup registrar); each model keeps the codecs it has, in this order.
+        s.append(.init("sip.srtp", group: "Platform", .choice(["off", "optional", "required"]), default: "off", editRole: .operator))
+        s.append(.init("sip.codecs", group: "Platform", .orderedChoices(["PCMA", "PCMU", "G722", "G729", "OPUS"]), default: "PCMA,PCMU,G722,G729", editRole: .operator))
+        s.append(.init("sip.dtmf", group: "Platform", .choice(["rfc2833", "info", "inband"]), default: "rfc2833", editRole: .operator))
+        // 0: no keep-alive packets (a phone without NAT in front of it).
+        s.append(.init("sip.keepAliveSeconds", group: "Platform", .integer(0...3600), default: "30", editRole: .operator))
+        s.append(.init("sip.backupServer", group: "Platform", .hostPort, default: "", editRole: .operator))
         return s
     }
 }

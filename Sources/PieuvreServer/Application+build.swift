@@ -50,6 +50,8 @@ public struct ServerConfiguration: Sendable {
     /// PEM certificates phones are given to check the server with (`--phone-ca`): a file, or
     /// `chain` for the certificates of `--tls-cert` after the server's own (or the only one).
     public var phoneCA: String?
+    /// Plain-HTTP base URL where phones fetch the CA (`--phone-ca-url`, e.g. `http://portail.example.fr/`).
+    public var phoneCAURL: String?
     /// Where firmware uploads are kept (`<data directory>/firmware`; nil: no firmware).
     public var firmwareDirectory: String?
     /// `/metrics` and `/health/*` on their own port (and address), off the public one.
@@ -72,7 +74,18 @@ public struct ServerConfiguration: Sendable {
     public var platformProfile: PlatformProfile {
         let base = publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "http://\(host == "0.0.0.0" ? "localhost" : host):\(port)/"
         let publicHost = URL(string: base)?.host ?? "localhost"
-        return PlatformProfile(provisioningURL: base + "sip-ps/", sipDomain: sipDomain ?? publicHost, sipProxy: sipProxy, pushesCA: phoneCA != nil)
+        return PlatformProfile(provisioningURL: base + "sip-ps/", sipDomain: sipDomain ?? publicHost, sipProxy: sipProxy, pushesCA: phoneCA != nil,
+                               caDirectoryURL: caBaseURL(base: base, publicHost: publicHost) + "sip-ps/", caCount: (try? phoneCertificates())?.certificates.count ?? 1)
+    }
+
+    /// Where phones fetch the CA before they trust the server: `--phone-ca-url`, else the
+    /// public host over plain HTTP on this server's HTTP port (a public URL already in http is
+    /// used as it is).
+    func caBaseURL(base: String, publicHost: String) -> String {
+        if let phoneCAURL { return phoneCAURL.hasSuffix("/") ? phoneCAURL : phoneCAURL + "/" }
+        guard base.lowercased().hasPrefix("https://") else { return base }
+        let host = publicHost.contains(":") ? "[\(publicHost)]" : publicHost
+        return port == 80 ? "http://\(host)/" : "http://\(host):\(port)/"
     }
 }
 
@@ -119,7 +132,7 @@ public struct PhoneSide: Sendable {
             }
         }
         let files = PhoneFiles(store: store, platform: configuration.platformProfile, journal: journal, digestKey: key, scanPolicy: scan, notifier: notifier, work: work,
-                               caCertificates: try configuration.phoneCertificates(), firmwareDirectory: configuration.firmwareDirectory, logger: logger)
+                               ca: try configuration.phoneCertificates(), firmwareDirectory: configuration.firmwareDirectory, logger: logger)
         if let sip, configuration.sipPnP {
             sip.enable(PlugAndPlay(files: files, provisioningURL: configuration.platformProfile.provisioningURL, bindAddress: configuration.sipPnPAddress, logger: logger))
         }
@@ -267,7 +280,7 @@ struct StorageService: Service {
 extension ServerConfiguration {
     /// The PEM text of `--phone-ca`, checked to hold certificates (a bad file stops the start,
     /// naming it, rather than giving phones something they cannot use).
-    public func phoneCertificates() throws -> RenderedFile? {
+    public func phoneCertificates() throws -> PhoneCA? {
         guard let phoneCA else { return nil }
         let certificates: [NIOSSLCertificate]
         if phoneCA == "chain" {
@@ -278,12 +291,12 @@ extension ServerConfiguration {
             do { certificates = try NIOSSLCertificate.fromPEMFile(phoneCA) } catch { throw PhoneCAError("--phone-ca \(phoneCA): no PEM certificate could be read (\(error))") }
         }
         guard !certificates.isEmpty else { throw PhoneCAError("--phone-ca \(phoneCA) holds no certificate") }
-        let pem = try certificates.map { certificate -> String in
+        let pems = try certificates.map { certificate -> String in
             let der = try certificate.toDERBytes()
             let base64 = Data(der).base64EncodedString(options: [.lineLength64Characters, .endLineWithLineFeed])
             return "-----BEGIN CERTIFICATE-----\n\(base64)\n-----END CERTIFICATE-----\n"
-        }.joined()
-        return RenderedFile(pem, contentType: "application/x-x509-ca-cert")
+        }
+        return PhoneCA(pems: pems)
     }
 }
 

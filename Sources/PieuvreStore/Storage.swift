@@ -91,7 +91,7 @@ public final class Storage: Sendable {
     }
 
     /// The schema's migrations, in order; they only move forward and run at every start.
-    static let migrations: [any AsyncMigration] = [CreateSchema(), AddProvisioning(), AddUserSide(), AddLogScope(), AddVoicemail(), AddMailOutbox(), AddFirmware(), AddSearchFold(), AddPhoneState()]
+    static let migrations: [any AsyncMigration] = [CreateSchema(), AddProvisioning(), AddUserSide(), AddLogScope(), AddVoicemail(), AddMailOutbox(), AddFirmware(), AddSearchFold(), AddPhoneState(), AddCAFetch()]
 
     /// The migrations this build knows (a restore refuses a database that has had others).
     public static var migrationNames: [String] { migrations.map(\.name) }

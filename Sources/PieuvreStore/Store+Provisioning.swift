@@ -37,6 +37,9 @@ public struct ProvisioningRecord: Sendable {
     /// Its effective `provisioning.repeatMinutes`, read once with the record: each of its
     /// requests says when it falls silent without walking the layers again.
     public let repeatMinutes: Int
+    /// When it fetched the platform's CA (nil: never seen to): its device file switches the
+    /// server check on only after.
+    public var caFetchedAt: Date? = nil
 }
 
 public struct PinnedFirmware: Sendable, Equatable {
@@ -62,7 +65,8 @@ extension ProvisioningRecord {
     public func with(_ issued: IssuedCredentials) -> ProvisioningRecord {
         ProvisioningRecord(phoneID: phoneID, customerID: customerID, mac: mac, model: model, authenticateUntil: authenticateUntil, windowOpenedAt: windowOpenedAt,
                            credentialsIssuedAt: issued.issuedAt, deviceUsername: issued.username, devicePassword: issued.password, webAdminPassword: webAdminPassword,
-                           authenticatedIP: issued.authenticatedIP, allowedNetworks: allowedNetworks, line: line, layers: layers, pinnedFirmware: pinnedFirmware, repeatMinutes: repeatMinutes)
+                           authenticatedIP: issued.authenticatedIP, allowedNetworks: allowedNetworks, line: line, layers: layers, pinnedFirmware: pinnedFirmware, repeatMinutes: repeatMinutes,
+                           caFetchedAt: caFetchedAt)
     }
 }
 
@@ -245,7 +249,7 @@ extension Store {
         let sql = db as! any SQLDatabase
         let query: SQLQueryString = """
             SELECT p.id, p.mac, p.model, p.customer_id, p.department_id, p.authenticate_until, p.window_opened_at, p.credentials_issued_at,
-                   p.device_username, p.device_password, p.web_admin_password, p.authenticated_ip,
+                   p.device_username, p.device_password, p.web_admin_password, p.authenticated_ip, p.ca_fetched_at,
                    c.reseller_id, c.allowed_networks,
                    l.id AS line_id, l.sda AS line_sda, l.name AS line_name, l.sip_auth_name AS line_auth, l.sip_password AS line_password, l.department_id AS line_department_id
             FROM phones p JOIN customers c ON c.id = p.customer_id LEFT JOIN lines l ON l.id = p.line_id
@@ -309,7 +313,8 @@ extension Store {
                 line: read.line,
                 layers: chain,
                 pinnedFirmware: pinned,
-                repeatMinutes: ProvisioningRecord.repeatMinutes(in: chain)))
+                repeatMinutes: ProvisioningRecord.repeatMinutes(in: chain),
+                caFetchedAt: try row.decode(column: "ca_fetched_at", as: Date?.self)))
         }
         return records
     }
@@ -456,6 +461,25 @@ extension Store {
             }
             return result
         }
+    }
+
+    /// Notes that the phone with this MAC fetched the platform's CA, when the request came from
+    /// where the phone was last seen or first served (a forged User-Agent from elsewhere naming
+    /// another customer's MAC cannot switch that phone's check on before it holds the CA).
+    /// A change (its device file changes) only when it was not noted before. Answers whether
+    /// it was noted now.
+    @discardableResult
+    public func recordCAFetch(mac: MACAddress, ip: String) async throws -> Bool {
+        let now = clock.now
+        let sql = try db as! any SQLDatabase
+        guard try await sql.raw("""
+            UPDATE phones SET ca_fetched_at = \(bind: now)
+            WHERE mac = \(bind: mac.hex) AND ca_fetched_at IS NULL AND (last_seen_ip = \(bind: ip) OR authenticated_ip = \(bind: ip))
+            RETURNING id
+            """).first() != nil else { return false }
+        // The device file of this phone alone is stale, on every node.
+        try await transaction(changes: [.phone(mac)]) { _ in }
+        return true
     }
 
     /// Writes a batch of log entries and sightings. Not a "change": caches stay valid.

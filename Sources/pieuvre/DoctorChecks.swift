@@ -26,6 +26,7 @@ struct DoctorChecks {
         var findings = [await database()]
         findings.append(await publicURL())
         findings.append(await certificate())
+        findings.append(await phoneCA())
         findings.append(tftp())
         findings.append(sipProxy())
         findings.append(clock())
@@ -182,6 +183,46 @@ struct DoctorChecks {
             }
         }
         return .fail(name, "the chain in \(certificatePath) does not lead to a trusted root", fix: "put the intermediate certificates after the server's own in the file, in order (phones do not fetch missing intermediates)")
+    }
+
+    // MARK: phone CA
+
+    /// With `--phone-ca`, phones must read the CA before they trust the server: over plain
+    /// HTTP, at the URL their common file names, the very bytes Pieuvre serves.
+    func phoneCA() async -> Finding {
+        let name = "phone CA"
+        guard configuration.phoneCA != nil else { return .skip(name, "no --phone-ca: phones check the server with their built-in CAs") }
+        let ca: PhoneCA
+        do {
+            guard let read = try configuration.phoneCertificates() else { return .skip(name, "no --phone-ca") }
+            ca = read
+        } catch {
+            return .fail(name, "\(error)", fix: "give --phone-ca a PEM file of CA certificates, or `chain` with --tls-cert holding the server's certificate then its CA")
+        }
+        let platform = configuration.platformProfile
+        let url = platform.caAnchorURL
+        guard url.lowercased().hasPrefix("http://") else {
+            return .fail(name, "phones are told to fetch the CA at \(url), which needs the trust it brings", fix: "set --phone-ca-url to a plain http:// URL phones reach (Pieuvre's HTTP port, or a front that forwards it)")
+        }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let finding = await fetchCA(client, url: url, ca: ca, directory: platform.caDirectoryURL)
+        try? await client.shutdown()
+        return finding
+    }
+
+    private func fetchCA(_ client: HTTPClient, url: String, ca: PhoneCA, directory: String) async -> Finding {
+        let name = "phone CA"
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
+            let body = try await response.body.collect(upTo: 1 << 20)
+            let expected = ca.file(ca.certificates.count == 1 ? nil : ca.certificates.count)?.bytes ?? []
+            guard response.status.code == 200, Array(buffer: body) == expected else {
+                return .fail(name, "\(url) answers \(response.status.code)\(response.status.code == 200 ? " with other bytes than the CA" : "")", fix: "route \(directory) to Pieuvre's HTTP port (--phone-ca-url says where phones go)")
+            }
+            return .pass(name, "\(url) serves the CA over plain HTTP (\(ca.certificates.count) certificate\(ca.certificates.count == 1 ? "" : "s"))")
+        } catch {
+            return .fail(name, "\(url): \(Self.short(error))", fix: "start the server and open its HTTP port to phones, or set --phone-ca-url to where they reach it")
+        }
     }
 
     // MARK: TFTP

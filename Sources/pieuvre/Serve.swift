@@ -132,8 +132,11 @@ struct ServeOptions: ParsableArguments {
 
     /// The configuration these options (or their environment variables) describe; a bad value
     /// is refused with the flag's name.
-    @Option(name: .long, help: "CA certificates (PEM) phones are given to check the server with, at /sip-ps/pieuvre-ca.crt, and told to trust (Yealink); 'chain' for those of --tls-cert after the server's own. Env: PIEUVRE_PHONE_CA (default: none).")
+    @Option(name: .long, help: "CA certificates (PEM) phones are given to check the server with, at /sip-ps/pieuvre-ca.crt (each alone at pieuvre-ca-N.crt), fetched over plain HTTP (--phone-ca-url); a phone is told to check the server with it once it has fetched it (Yealink); 'chain' for those of --tls-cert after the server's own. Env: PIEUVRE_PHONE_CA (default: none).")
     var phoneCa: String?
+
+    @Option(name: .long, help: "Plain-HTTP base URL where phones fetch the CA of --phone-ca before they trust the server, e.g. http://portail.example.fr/ (a phone cannot fetch over HTTPS the certificate it checks HTTPS with). Env: PIEUVRE_PHONE_CA_URL (default: http://<public host>:<HTTP port>/).")
+    var phoneCaUrl: String?
 
     @Option(name: .long, help: "Serve /metrics and /health/* on this port only (not on the HTTP port). Env: PIEUVRE_METRICS_PORT (default: on the HTTP port).")
     var metricsPort: Int?
@@ -197,6 +200,10 @@ struct ServeOptions: ParsableArguments {
         guard (0...65535).contains(configuration.metricsPort ?? 0) else { throw ValidationError("--metrics-port must be between 0 and 65535") }
         configuration.metricsHost = Environment.value(metricsHost, "PIEUVRE_METRICS_HOST")
         configuration.phoneCA = Environment.value(phoneCa, "PIEUVRE_PHONE_CA")
+        configuration.phoneCAURL = Environment.value(phoneCaUrl, "PIEUVRE_PHONE_CA_URL")
+        if let url = configuration.phoneCAURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+            throw ValidationError("--phone-ca-url must be an http:// URL with a host, not '\(url)'")
+        }
         do { _ = try configuration.phoneCertificates() } catch { throw ValidationError("\(error)") }
         return configuration
     }

@@ -7,7 +7,9 @@ import Testing
 /// `PIEUVRE_UPDATE_GOLDEN=1 swift test --filter GoldenFileTests` rewrites them after a deliberate change.
 @Suite struct GoldenFileTests {
     static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
-    static let platform = PlatformProfile(provisioningURL: "https://portail.metacentrex.fr/sip-ps", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060")
+    /// With a private CA (`--phone-ca`), fetched over plain HTTP: every golden file shows where.
+    static let platform = PlatformProfile(provisioningURL: "https://portail.metacentrex.fr/sip-ps", sipDomain: "sip.metacentrex.fr", sipProxy: "sbc.metacentrex.fr:5060",
+                                          pushesCA: true, caDirectoryURL: "http://portail.metacentrex.fr/sip-ps/")
 
     static func profile(_ model: PhoneModel, assigned: Bool = true) throws -> DeviceProfile {
         var settings = EffectiveSettings.compute([], model: model.traits).mapValues(\.value)
@@ -18,6 +20,11 @@ import Testing
         settings["keys.line.2.label"] = "Bureau <St Avertin> & co"
         settings["features.dialPlan.1.prefix"] = "+33"
         settings["features.dialPlan.1.replace"] = "0"
+        // Three rules: snom separates them with spaces.
+        settings["features.dialPlan.2.prefix"] = "00"
+        settings["features.dialPlan.2.replace"] = "+"
+        settings["features.dialPlan.3.prefix"] = "0x(.)"
+        settings["features.dialPlan.3.replace"] = "+33$1"
         return DeviceProfile(
             model: model, mac: try MACAddress(parsing: "80:5E:C0:02:1C:1B"),
             account: assigned ? SIPAccount(number: "0970192349", authName: "0970192349", password: "sip-Secret-42", displayName: "Salle de conférence", label: "0970192349") : nil,
@@ -130,9 +137,8 @@ import Testing
         profile.settings["features.dialPlan.2.prefix"] = "00x*(.)"
         profile.settings["features.dialPlan.2.replace"] = "+$1"
         let text = String(decoding: Renderer.device(profile).bytes, as: UTF8.self)
-        #expect(text.contains(#"<user_dp_str idx="1" perm="R">!^\+33(.*)$!0\1!|!^00[0-9]\*(.*)$!+\1!</user_dp_str>"#))
-        profile.settings["features.dialPlan.1.prefix"] = ""
-        profile.settings["features.dialPlan.2.prefix"] = ""
+        #expect(text.contains(#"<user_dp_str idx="1" perm="R">!^\+33(.*)$!0\1! !^00[0-9]\*(.*)$!+\1! !^0[0-9](.*)$!+33\1!</user_dp_str>"#))
+        for n in 1...5 { profile.settings["features.dialPlan.\(n).prefix"] = "" }
         #expect(!String(decoding: Renderer.device(profile).bytes, as: UTF8.self).contains("user_dp_str"), "no rule, no dial plan")
     }
 

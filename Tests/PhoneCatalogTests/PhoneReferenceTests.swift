@@ -54,6 +54,8 @@ import Testing
             case .text: value = "x\(variant)1"
             case .secret: value = "S3cret\(variant)"
             case .dialPattern: value = variant % 2 == 0 ? "0033" : "+33(.)"
+            case let .orderedChoices(options): value = (variant % 2 == 0 ? options.reversed() : options).joined(separator: ",")
+            case .hostPort: value = variant % 2 == 0 ? "sip2.example.fr" : "sip2.example.fr:5070"
             }
             settings[definition.key] = value
         }

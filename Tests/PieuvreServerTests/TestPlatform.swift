@@ -37,7 +37,23 @@ struct TestPlatform {
     let client: any TestClientProtocol
     let phones: PhoneSide
 
-    static func run(_ database: TestDatabase, smtp: String? = nil, trustedProxies: [CIDR] = [], _ body: @escaping @Sendable (TestPlatform) async throws -> Void) async throws {
+    /// A CA certificate phones may be given (`--phone-ca`): a public certificate, no secret.
+    static let phoneCAPEM = """
+        -----BEGIN CERTIFICATE-----
+        MIIBmDCCAT2gAwIBAgIUW98AfbMHirySdJGreuF4+HYWzlEwCgYIKoZIzj0EAwIw
+        IDEeMBwGA1UEAwwVUGlldXZyZSBUZXN0IFBob25lIENBMCAXDTI2MTIwMjE4MTA0
+        MFoYDzIxMjYxMTA4MTgxMDQwWjAgMR4wHAYDVQQDDBVQaWV1dnJlIFRlc3QgUGhv
+        bmUgQ0EwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATdp+PmhBE+wuia4acIuDUQ
+        TnlBMU2n/VT1EAqWuxkVJNvPSUdTwErcINpOT69pxcVO8tYwSOnDfOxcDqw9MjCM
+        o1MwUTAdBgNVHQ4EFgQU7j050q3WI2BBZo1qXVjI1BjonvcwHwYDVR0jBBgwFoAU
+        7j050q3WI2BBZo1qXVjI1BjonvcwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQD
+        AgNJADBGAiEA1CXeXGoKreFZcu8CvJCxIKuQAMdWxq1bhXCnX9nTMJgCIQDTbkTn
+        xnprmxjsRsTbb360VQXw3NkYbH+aK45VeyYduw==
+        -----END CERTIFICATE-----
+
+        """
+
+    static func run(_ database: TestDatabase, smtp: String? = nil, trustedProxies: [CIDR] = [], phoneCA: Bool = false, _ body: @escaping @Sendable (TestPlatform) async throws -> Void) async throws {
         let logger: Logger = {
             var logger = Logger(label: "pieuvre-test")
             logger.logLevel = .warning
@@ -75,6 +91,11 @@ struct TestPlatform {
             // The outbox fills; its sender is not run here (the end-to-end test sends for real).
             configuration.smtp = try smtp.map { try SMTPEndpoint(parsing: $0) }
             configuration.trustedProxies = trustedProxies
+            if phoneCA {
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent("pieuvre-test-ca-\(UUID().uuidString).pem")
+                try Data(Self.phoneCAPEM.utf8).write(to: file)
+                configuration.phoneCA = file.path
+            }
             let phones = try await PhoneSide.make(store: store, configuration: configuration, logger: logger)
             let app = Application(router: buildRouter(store: store, phones: phones), server: phones.http1(logger: logger), configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger)
             try await app.test(.live) { client in

@@ -15,7 +15,7 @@ BIN = os.environ.get("PIEUVRE_BIN", os.path.join(os.path.dirname(__file__), "../
 
 
 class Server:
-    def __init__(self, data_dir, env=None, args=()):
+    def __init__(self, data_dir, env=None, args=(), http_port=0):
         self.data_dir = data_dir
         environment = dict(os.environ)
         environment.pop("PIEUVRE_DATABASE_URL", None)
@@ -23,7 +23,7 @@ class Server:
         environment["PIEUVRE_SIP_PORT"] = "0"  # tests that want SIP pass --sip-port
         environment.update(env or {})
         self.proc = subprocess.Popen(
-            [BIN, "serve", "--http-host", "127.0.0.1", "--http-port", "0", "--data-dir", data_dir, *args],
+            [BIN, "serve", "--http-host", "127.0.0.1", "--http-port", str(http_port), "--data-dir", data_dir, *args],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=environment, text=True)
         self.output = []
         deadline = time.time() + 60

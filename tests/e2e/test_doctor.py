@@ -49,10 +49,12 @@ def test_doctor_passes_a_good_configuration(data_dir, tmp_path):
     p = make_certificates(str(tmp_path))
     tls_port, tftp_port = free_port(), free_port(socket.SOCK_DGRAM)
     public = f"https://localhost:{tls_port}/"
-    args = ["--tls-cert", p("chain.pem"), "--tls-key", p("leaf.key"), "--tls-port", str(tls_port), "--public-url", public, "--tftp-port", str(tftp_port)]
-    server = Server(data_dir, args=args)
+    http_port = free_port()
+    args = ["--tls-cert", p("chain.pem"), "--tls-key", p("leaf.key"), "--tls-port", str(tls_port), "--public-url", public, "--tftp-port", str(tftp_port),
+            "--phone-ca", "chain"]
+    server = Server(data_dir, args=args, http_port=http_port)
     try:
-        result, lines = doctor("--data-dir", data_dir, "--http-host", "127.0.0.1", *args)
+        result, lines = doctor("--data-dir", data_dir, "--http-host", "127.0.0.1", "--http-port", str(http_port), *args)
     finally:
         server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
@@ -62,7 +64,8 @@ def test_doctor_passes_a_good_configuration(data_dir, tmp_path):
     assert lines["TFTP"].startswith("ok") and "TFTP server that answers" in lines["TFTP"]
     assert lines["SIP proxy"].startswith("skip")
     assert lines["clock"].startswith("ok") and "the public URL within" in lines["clock"]
-    assert "5 passed, 0 failed, 1 skipped" in result.stdout
+    assert lines["phone CA"].startswith("ok") and f"http://localhost:{http_port}/sip-ps/pieuvre-ca.crt serves the CA over plain HTTP" in lines["phone CA"], lines["phone CA"]
+    assert "6 passed, 0 failed, 1 skipped" in result.stdout
 
 
 def test_doctor_names_every_broken_part_and_how_to_fix_it(data_dir, tmp_path):
@@ -75,7 +78,8 @@ def test_doctor_names_every_broken_part_and_how_to_fix_it(data_dir, tmp_path):
         result, lines = doctor(
             "--database-url", "postgres://nobody:secret@127.0.0.1:1/pieuvre", "--http-host", "127.0.0.1",
             "--public-url", "https://phones.invalid/", "--tls-cert", p("short.pem"), "--tls-key", p("short.key"),
-            "--tftp-port", str(squatter.getsockname()[1]), "--sip-proxy", f"127.0.0.1:{sip_port}")
+            "--tftp-port", str(squatter.getsockname()[1]), "--sip-proxy", f"127.0.0.1:{sip_port}",
+            "--phone-ca", p("ca.pem"), "--phone-ca-url", f"http://127.0.0.1:{free_port()}/")
     finally:
         squatter.close()
     assert result.returncode == 1
@@ -86,7 +90,8 @@ def test_doctor_names_every_broken_part_and_how_to_fix_it(data_dir, tmp_path):
     assert lines["TFTP"].startswith("FAIL") and "does not answer TFTP" in lines["TFTP"]
     assert lines["SIP proxy"].startswith("FAIL") and "no SIP answer" in lines["SIP proxy"]
     assert "fix: run NTP" not in result.stdout
-    assert result.stdout.count("fix: ") == 5
+    assert lines["phone CA"].startswith("FAIL") and "pieuvre-ca.crt" in lines["phone CA"], lines["phone CA"]
+    assert result.stdout.count("fix: ") == 6
     assert "0 skipped" in result.stdout
 
     # A certificate for another name, valid long enough: named as the problem.

@@ -138,37 +138,85 @@ def test_https_with_tls_1_2_or_later(data_dir):
         assert server.stop() == 0
 
 
-def test_phones_are_given_the_platform_ca_and_check_the_server_with_it(data_dir, tmp_path):
-    """A private CA: the first HTTPS fetch cannot check the server yet (curl -k, like a CP phone
-    whose check an installer turned off, or a phone inside its window over HTTP); the common
-    file names the CA's URL and switches the check on; the CA fetched from that URL then
-    verifies the server, which curl without it refuses."""
+def test_a_phone_first_reached_over_http_or_tftp_gets_the_ca_then_checks_over_https(data_dir, tmp_path):
+    """A private CA, the phones' first contact over plain HTTP (DHCP option 66 with an http URL)
+    or TFTP: the common file names the CA's plain-HTTP URL; the device file leaves the server
+    check off; the phone fetches the CA over HTTP without credentials; from then on its device
+    file switches the check on, and every later check over HTTPS verifies the server with the
+    CA it fetched (curl --cacert), which curl without it refuses."""
     from test_doctor import make_certificates
-    p = make_certificates(str(tmp_path))
+    from test_tftp import free_udp_port, tftp_hpa
     import socket
-    with socket.socket() as s:
+    p = make_certificates(str(tmp_path))
+    ports = []
+    for _ in range(2):
+        s = socket.socket()
         s.bind(("127.0.0.1", 0))
-        tls_port = s.getsockname()[1]
+        ports.append(s)
+    tls_port, http_port = (s.getsockname()[1] for s in ports)
+    for s in ports:
+        s.close()
+    tftp_port = free_udp_port()
     server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass", "PIEUVRE_PUBLIC_URL": f"https://localhost:{tls_port}/"},
-                    args=("--tls-cert", p("chain.pem"), "--tls-key", p("leaf.key"), "--tls-port", str(tls_port), "--phone-ca", "chain"))
+                    args=("--tls-cert", p("chain.pem"), "--tls-key", p("leaf.key"), "--tls-port", str(tls_port), "--phone-ca", "chain",
+                          "--tftp-port", str(tftp_port)), http_port=http_port)
     try:
-        base = f"https://localhost:{tls_port}/sip-ps"
-        first = subprocess.run(["curl", "-sS", "-k", "-A", UA, f"{base}/y000000000078.cfg"], capture_output=True, text=True, check=True).stdout
-        ca_url = value(first, "static.trusted_certificates.url")
-        assert ca_url == f"{base}/pieuvre-ca.crt" and value(first, "static.security.trust_certificates") == "1"
+        reseller = register_cp920(server.base)
+        assert curl("POST", f"{server.base}/api/v1/customers/10000/phones", token=reseller,
+                    body={"mac": "00:15:65:82:0B:99", "model": "yealink-t46g", "description": "T46G"})[0] == 201
+        https = f"https://localhost:{tls_port}/sip-ps"
+        ca_url = f"http://localhost:{http_port}/sip-ps/pieuvre-ca.crt"
+
+        def https_fetch(name, ua, credentials, cacert):
+            return fetch(f"{https}/{name}", ua, credentials=credentials, cacert=cacert)
+
+        def switched_on(name, ua, credentials, cacert):
+            # The CA fetch is noted off the request's path: the next checks see it.
+            for _ in range(50):
+                status, text = https_fetch(name, ua, credentials, cacert)
+                assert status == 200, text
+                if value(text, "static.security.trust_certificates") == "1":
+                    return text
+                time.sleep(0.2)
+            raise AssertionError("the device file never switched the check on: " + text)
+
+        # The CP920, first reached over plain HTTP: boot, common, device.
+        plain = f"{server.base}/sip-ps"
+        assert fetch(f"{plain}/y000000000000.boot", UA)[0] == 200
+        status, common = fetch(f"{plain}/y000000000078.cfg", UA)
+        assert status == 200 and value(common, "static.trusted_certificates.url") == ca_url
+        assert value(common, "static.security.trust_certificates") is None, "the common file never switches the check on"
+        status, device = fetch(f"{plain}/805ec0021c1b.cfg", UA)
+        assert status == 200 and value(device, "static.security.trust_certificates") == "0"
+        credentials = (value(device, "static.auto_provision.server.username"), value(device, "static.auto_provision.server.password"))
+        assert value(device, "static.auto_provision.server.url") == f"https://localhost:{tls_port}/sip-ps/"
+
+        # The CA over plain HTTP, no credentials, as the phone resolves the URL it was given.
         fetched = tmp_path / "fetched-ca.crt"
-        subprocess.run(["curl", "-sS", "-k", "-A", UA, "-o", str(fetched), ca_url], check=True)
-        assert fetched.read_text().startswith("-----BEGIN CERTIFICATE-----")
-        assert "PRIVATE KEY" not in fetched.read_text()
-        # Checked with what it fetched: accepted; with the system's roots only: refused.
-        checked = subprocess.run(["curl", "-sS", "--cacert", str(fetched), "-A", UA, "-o", "/dev/null", "-w", "%{http_code}", f"{base}/y000000000078.cfg"],
-                                 capture_output=True, text=True)
-        assert checked.returncode == 0 and checked.stdout == "200", checked.stderr
-        unchecked = subprocess.run(["curl", "-sS", "-A", UA, "-o", "/dev/null", f"{base}/y000000000078.cfg"], capture_output=True, text=True)
+        got = subprocess.run(["curl", "-sS", "-A", UA, "-o", str(fetched), "-w", "%{http_code}", ca_url], capture_output=True, text=True, check=True)
+        assert got.stdout == "200" and fetched.read_text().startswith("-----BEGIN CERTIFICATE-----") and "PRIVATE KEY" not in fetched.read_text()
+
+        # Every later check over HTTPS, verified with the fetched CA; the device file now
+        # switches the check on. Without the CA curl refuses the server.
+        device = switched_on("805ec0021c1b.cfg", UA, credentials, str(fetched))
+        assert value(device, "static.security.ca_cert") == "2"
+        for name in ["y000000000000.boot", "y000000000078.cfg"]:
+            assert https_fetch(name, UA, None, str(fetched))[0] == 200, name
+        unchecked = subprocess.run(["curl", "-sS", "-A", UA, "-o", "/dev/null", f"{https}/y000000000078.cfg"], capture_output=True, text=True)
         assert unchecked.returncode == 60  # SSL certificate problem
-        # Over plain HTTP inside the window, the same file names the same URL.
-        status, plain = fetch(f"{server.base}/sip-ps/y000000000078.cfg", UA)
-        assert status == 200 and value(plain, "static.trusted_certificates.url") == ca_url
+
+        # The T46G, first reached over TFTP (no User-Agent): the CA is readable there too, the
+        # same bytes; its HTTP fetch of the CA (its MAC in the User-Agent) switches its check on.
+        t46g = "Yealink SIP-T46G 28.83.0.120 00:15:65:82:0b:99"
+        out = lambda name: str(tmp_path / name)
+        assert tftp_hpa(tftp_port, "001565820b99.cfg", out("t46g.cfg")).returncode == 0
+        first = open(out("t46g.cfg")).read()
+        assert value(first, "static.security.trust_certificates") == "0"
+        assert tftp_hpa(tftp_port, "pieuvre-ca.crt", out("tftp-ca.crt")).returncode == 0
+        assert open(out("tftp-ca.crt")).read() == fetched.read_text()
+        t46g_credentials = (value(first, "static.auto_provision.server.username"), value(first, "static.auto_provision.server.password"))
+        assert fetch(ca_url, t46g)[0] == 200
+        switched_on("001565820b99.cfg", t46g, t46g_credentials, str(fetched))
     finally:
         assert server.stop() == 0
     # A file that holds no certificate stops the start, naming it.

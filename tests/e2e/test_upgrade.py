@@ -33,12 +33,12 @@ def upgrade_and_serve(data_dir, database, env):
     # Before: doctor sees the old schema and says what to run.
     before = run("doctor", "--data-dir", data_dir, "--tftp-port", "0", env=env)
     assert before.returncode == 1
-    assert "7 of 9 migrations not applied" in before.stdout and "run `pieuvre migrate`" in before.stdout, before.stdout
+    assert "8 of 10 migrations not applied" in before.stdout and "run `pieuvre migrate`" in before.stdout, before.stdout
 
     migrated = run("migrate", "--data-dir", data_dir, env=env)
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     after = run("doctor", "--data-dir", data_dir, "--tftp-port", "0", env=env)
-    assert "schema up to date (9 migrations)" in after.stdout, after.stdout
+    assert "schema up to date (10 migrations)" in after.stdout, after.stdout
 
     server = Server(data_dir, env=env)
     try:

@@ -85,6 +85,9 @@ struct SettingsController {
             case let .text(length), let .dialPattern(length): type = "text"; max = length
             case let .secret(length): type = "secret"; max = length
             case let .choice(list): type = "choice"; options = list
+            // Comma-separated, in order of preference, from `options`.
+            case let .orderedChoices(list): type = "list"; options = list
+            case .hostPort: type = "host"; max = 255
             }
             return DefinitionView(key: d.key, group: d.group, type: type, options: options, min: min, max: max, defaultValue: d.defaultValue, models: Catalogue.models(having: d)?.map(\.id).sorted(), editRole: d.editRole)
         })

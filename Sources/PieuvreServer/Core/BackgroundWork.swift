@@ -33,6 +33,12 @@ public final class BackgroundWork: Service, Sendable {
 
     var running: Int { state.withLockedValue { $0.tasks.count } }
 
+    /// Waits for the work running now, without refusing more (a test that needs its effects).
+    func drain() async {
+        let tasks = state.withLockedValue { Array($0.tasks.values) }
+        for task in tasks { await task.value }
+    }
+
     public func run() async throws {
         try? await gracefulShutdown()
         await close()

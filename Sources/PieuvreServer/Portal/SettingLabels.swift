@@ -90,6 +90,11 @@ enum SettingLabels {
         "sip.transport": ("Transport SIP", "SIP transport"),
         "sip.port": ("Port SIP", "SIP port"),
         "sip.registrationExpires": ("Durée d'enregistrement (s)", "Registration expiry (s)"),
+        "sip.srtp": ("Chiffrement des médias (SRTP)", "Media encryption (SRTP)"),
+        "sip.codecs": ("Codecs, par ordre de préférence (séparés par des virgules)", "Codecs, in order of preference (comma-separated)"),
+        "sip.dtmf": ("Envoi des touches (DTMF)", "Key tones (DTMF)"),
+        "sip.keepAliveSeconds": ("Maintien NAT (s, 0 : aucun)", "NAT keep-alive (s, 0: none)"),
+        "sip.backupServer": ("Serveur SIP de secours (hôte[:port])", "Backup SIP server (host[:port])"),
     ]
 
     private static let options: [String: (String, String)] = [
@@ -104,5 +109,8 @@ enum SettingLabels {
         "Switzerland": ("Suisse", "Switzerland"), "United Kingdom": ("Royaume-Uni", "United Kingdom"), "Germany": ("Allemagne", "Germany"),
         "Italy": ("Italie", "Italy"), "Spain": ("Espagne", "Spain"),
         "starttls": ("StartTLS", "StartTLS"), "ldaps": ("LDAPS", "LDAPS"),
+        "udp": ("UDP", "UDP"), "tcp": ("TCP", "TCP"), "tls": ("TLS", "TLS"),
+        "off": ("Désactivé", "Off"), "optional": ("Proposé", "Offered"), "required": ("Obligatoire", "Required"),
+        "rfc2833": ("RFC 2833 (dans le flux RTP)", "RFC 2833 (in RTP)"), "info": ("SIP INFO", "SIP INFO"), "inband": ("Dans la voix (in-band)", "In-band (in the audio)"),
     ]
 }

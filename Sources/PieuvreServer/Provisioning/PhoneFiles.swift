@@ -34,13 +34,13 @@ public final class PhoneFiles: Sendable {
     static let maxEntries = 500_000
 
     /// The CA certificates phones are told to trust (`pieuvre-ca.crt`), when the platform has them.
-    let caCertificates: RenderedFile?
+    let ca: PhoneCA?
     /// Uploaded firmware files, served over TFTP as `firmware/<filename>` (HTTP streams them).
     let firmwareDirectory: String?
 
     public init(store: Store, platform: PlatformProfile, journal: ProvisioningJournal, digestKey: String, scanPolicy: ScanGuard.Policy = .init(), notifier: MessageWaitingNotifier? = nil, work: BackgroundWork? = nil,
-                caCertificates: RenderedFile? = nil, firmwareDirectory: String? = nil, logger: Logger) {
-        self.caCertificates = caCertificates
+                ca: PhoneCA? = nil, firmwareDirectory: String? = nil, logger: Logger) {
+        self.ca = ca
         self.firmwareDirectory = firmwareDirectory
         self.notifier = notifier
         self.work = work
@@ -143,14 +143,24 @@ public final class PhoneFiles: Sendable {
             }
         }
         switch path {
-        case .trustedCertificates:
-            // Public: certificates, no secret; any phone may fetch them before it trusts us.
-            guard let caCertificates else {
+        case let .trustedCertificates(index):
+            // Public: certificates, no secret; any phone may fetch them before it trusts us, over
+            // plain HTTP or TFTP.
+            guard let file = ca?.file(index) else {
                 log(request, nil, .notFound, now: now)
                 return .now(.notFound)
             }
-            log(request, nil, .served, now: now)
-            return .now(.file(caCertificates))
+            guard let mac = agent?.mac else {
+                log(request, nil, .served, now: now)
+                return .now(.file(file))
+            }
+            // A phone naming its MAC: in its own log, and noted once (the same answer for any
+            // MAC, known or not, like the boot file: a reader learns nothing of the fleet).
+            return withRecord(mac) { record in
+                self.log(request, record == nil ? nil : mac, .served, now: now, record: record)
+                if let record, record.caFetchedAt == nil { self.noteCAFetch(mac, request) }
+                return .now(.file(file))
+            }
         case let .firmwareSettings(filename):
             // Public like the firmware itself: where a snom fetches the file it was pinned to.
             return .later {
@@ -273,6 +283,17 @@ public final class PhoneFiles: Sendable {
             log(request, mac, .served, now: now, record: record, agent: agent, device: .served)
             return .now(.file(readable(withFirmware(rendered ?? device(record), record, agent), by: record.model, agent)))
         }
+    }
+
+    /// A registered phone (by its User-Agent's MAC) fetched the CA: its device file may now
+    /// switch the server check on. Written off the request's path, once a phone (its record
+    /// then says so); the Store checks the request came from where the phone was seen.
+    private func noteCAFetch(_ mac: MACAddress, _ request: Request) {
+        let store = self.store, logger = self.logger, ip = request.sourceIP
+        let write: @Sendable () async -> Void = {
+            do { try await store.recordCAFetch(mac: mac, ip: ip) } catch { logger.error("could not note a CA fetch", metadata: ["mac": "\(mac)"]) }
+        }
+        if let work { work.spawn(write) } else { Task { await write() } }
     }
 
     /// A request for another phone's file: in the asked phone's own log (its administrator sees
@@ -411,7 +432,7 @@ public final class PhoneFiles: Sendable {
         return DeviceProfile(
             model: record.model, mac: record.mac, account: account, platform: platform,
             deviceUsername: record.deviceUsername ?? "", devicePassword: record.devicePassword ?? "",
-            webAdminPassword: record.webAdminPassword, settings: settings, phonebooks: phonebooks(record, settings))
+            webAdminPassword: record.webAdminPassword, settings: settings, phonebooks: phonebooks(record, settings), hasPlatformCA: record.caFetchedAt != nil)
     }
 
     /// The "Extensions" and "Contacts" books of a phone on a line, opened with the phone's own

@@ -123,6 +123,8 @@ struct SettingsForm {
             options = list.map { Option($0, label: SettingLabels.option($0, lang), selected: $0 == value) }
         case let .integer(range): isNumber = true; min = range.lowerBound; max = range.upperBound
         case let .text(length), let .dialPattern(length): maxLength = length
+        case .orderedChoices: maxLength = 64
+        case .hostPort: maxLength = 255
         case let .secret(length): isSecret = true; maxLength = length
         }
         return Field(
