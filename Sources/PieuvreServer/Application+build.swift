@@ -36,6 +36,10 @@ public struct ServerConfiguration: Sendable {
     /// Guesses one source may make within 60 s before it is refused for 10 minutes.
     public var scanThreshold = 50
     public var scanExempt: [CIDR] = []
+    /// HTTP(S) connections held at once, in all and from one address (`--http-max-connections*`).
+    public var connectionLimits = ConnectionLimits()
+    /// How long a connection may owe a request's header or body, or idle between requests.
+    public var connectionTimeouts = ConnectionTimeouts.Limits()
     /// UDP port Pieuvre sends SIP from (message-waiting NOTIFY); nil or 0 turns SIP off.
     public var sipPort: Int?
     /// Answer plug-and-play SUBSCRIBEs (ua-profile), and join 224.0.1.75 on this address.
@@ -104,11 +108,15 @@ public struct PhoneSide: Sendable {
     let trustedProxies: [CIDR]
     /// Where uploaded firmware files are kept (nil: none).
     let firmwareDirectory: String?
+    /// Connection caps and timeouts, shared by the HTTP and HTTPS listeners.
+    public let gate: ConnectionGate
 
-    /// HTTP/1.1 with the phone-file lane in front of the router (one lane a connection).
+    /// HTTP/1.1 with the connection guard, then the phone-file lane in front of the router (one
+    /// of each a connection).
     public func http1(transport: String = "http", clientCertificates: Bool = false, logger: Logger) -> HTTPServerBuilder {
         let setup = PhoneFileLane.Setup(files: files, transport: transport, trustedProxies: trustedProxies, clientCertificates: clientCertificates, logger: logger)
-        return .http1(configuration: .init(additionalChannelHandlers: [PhoneFileLane(setup)]))
+        let gate = self.gate
+        return .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(gate), PhoneFileLane(setup)]))
     }
 
     public static func make(store: Store, configuration: ServerConfiguration, logger: Logger) async throws -> PhoneSide {
@@ -139,8 +147,9 @@ public struct PhoneSide: Sendable {
         let secure = configuration.publicURL?.hasPrefix("https://") ?? false
         let mail = configuration.smtp.map { MailOutbox(endpoint: $0, sender: configuration.mailFrom, store: store, logger: logger) }
         let portal = try await PortalKit(store: store, journal: journal, csrfKey: key, secureCookies: secure, notifier: notifier, mail: mail, logger: logger)
+        let gate = ConnectionGate(limits: configuration.connectionLimits, timeouts: configuration.connectionTimeouts, trustedProxies: configuration.trustedProxies, logger: logger)
         return PhoneSide(files: files, journal: journal, portal: portal, sip: sip, notifier: notifier, mail: mail, work: work, trustedProxies: configuration.trustedProxies,
-                         firmwareDirectory: configuration.firmwareDirectory)
+                         firmwareDirectory: configuration.firmwareDirectory, gate: gate)
     }
 }
 

@@ -8,6 +8,9 @@ public struct TFTPTransfer: Sendable {
     public struct Limits: Sendable {
         public var maxBlockSize = 65464
         public var maxWindowSize = 64
+        /// The most bytes one window may hold (blocks × block size): what one transfer can have
+        /// in flight, so memory stays bounded whatever the transfers and their options.
+        public var maxWindowBytes = 262_144
         public var defaultTimeout: Double = 2
         public var maxRetries = 5
         /// Until the client has acknowledged something, its address is unproven (it may be a
@@ -25,7 +28,7 @@ public struct TFTPTransfer: Sendable {
         case finish(success: Bool)
     }
 
-    private let data: [UInt8]
+    private let data: any TFTPSource
     public private(set) var blockSize = 512
     public private(set) var windowSize = 1
     public private(set) var timeout: Double
@@ -46,7 +49,13 @@ public struct TFTPTransfer: Sendable {
     /// Starts a transfer for a read request already accepted. The file is sent as is in octet
     /// mode, or translated to netascii (CR LF line ends).
     public static func start(request: TFTPRequest, file: [UInt8], now: Double, limits: Limits = Limits()) -> (TFTPTransfer, [Action]) {
-        var transfer = TFTPTransfer(data: request.mode == .netascii ? Self.netascii(file) : file, limits: limits)
+        start(request: request, source: request.mode == .netascii ? Self.netascii(file) : file, now: now, limits: limits)
+    }
+
+    /// The same for a file read block by block (firmware from disk), sent as it is (the caller
+    /// refuses netascii for it: translating would need the whole file first).
+    public static func start(request: TFTPRequest, source: any TFTPSource, now: Double, limits: Limits = Limits()) -> (TFTPTransfer, [Action]) {
+        var transfer = TFTPTransfer(data: source, limits: limits)
         var acknowledged: [(String, String)] = []
         for (name, value) in request.options {
             switch name {
@@ -70,15 +79,23 @@ public struct TFTPTransfer: Sendable {
                 continue  // unknown options are left out of the OACK, as RFC 2347 says
             }
         }
+        // A window never holds more than maxWindowBytes, whatever blksize and windowsize asked
+        // (the OACK says the window the server will use).
+        let cap = max(1, limits.maxWindowBytes / transfer.blockSize)
+        if transfer.windowSize > cap {
+            transfer.windowSize = cap
+            acknowledged = acknowledged.map { $0.0 == "windowsize" ? ($0.0, String(cap)) : $0 }
+        }
         if !acknowledged.isEmpty {
             let packet = TFTPPacket.optionAck(acknowledged).encode()
             transfer.optionAck = packet
             return (transfer, [.send(packet), .wait(until: now + transfer.timeout)])
         }
-        return (transfer, transfer.sendWindow(now: now))
+        let actions = transfer.sendWindow(now: now)
+        return (transfer, actions)
     }
 
-    private init(data: [UInt8], limits: Limits) {
+    private init(data: any TFTPSource, limits: Limits) {
         self.data = data
         self.limits = limits
         self.timeout = limits.defaultTimeout
@@ -147,21 +164,24 @@ public struct TFTPTransfer: Sendable {
         return sendWindow(now: now)
     }
 
-    private func sendWindow(now: Double) -> [Action] {
+    private mutating func sendWindow(now: Double) -> [Action] {
         var actions: [Action] = []
         let last = min(nextUnacked + (proven ? windowSize : 1) - 1, blockCount)
         for index in nextUnacked...last {
-            let start = (index - 1) * blockSize
+            let start = min((index - 1) * blockSize, data.count)
             let end = min(start + blockSize, data.count)
-            let payload = start < data.count ? data[start..<end] : data[data.count..<data.count]
-            actions.append(.send(TFTPPacket.data(block: UInt16(truncatingIfNeeded: index), payload: payload).encode()))
+            guard let payload = data.read(start..<end), payload.count == end - start else {
+                finished = true
+                return [.send(TFTPPacket.error(.notDefined, "the file could not be read").encode()), .finish(success: false)]
+            }
+            actions.append(.send(TFTPPacket.data(block: UInt16(truncatingIfNeeded: index), payload: payload[...]).encode()))
         }
         actions.append(.wait(until: now + timeout))
         return actions
     }
 
     /// RFC 764 netascii: line feeds as CR LF, a lone CR as CR NUL.
-    static func netascii(_ bytes: [UInt8]) -> [UInt8] {
+    public static func netascii(_ bytes: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + bytes.count / 16)
         for byte in bytes {

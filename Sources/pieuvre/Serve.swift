@@ -138,6 +138,21 @@ struct ServeOptions: ParsableArguments {
     @Option(name: .long, help: "Plain-HTTP base URL where phones fetch the CA of --phone-ca before they trust the server, e.g. http://portail.example.fr/ (a phone cannot fetch over HTTPS the certificate it checks HTTPS with). Env: PIEUVRE_PHONE_CA_URL (default: http://<public host>:<HTTP port>/).")
     var phoneCaUrl: String?
 
+    @Option(name: .long, help: "Seconds a connection may take to send its first request's header (TLS handshake included). Env: PIEUVRE_HTTP_HEADER_TIMEOUT (default 30).")
+    var httpHeaderTimeout: Int?
+
+    @Option(name: .long, help: "Seconds a request's body may pause between two reads. Env: PIEUVRE_HTTP_BODY_TIMEOUT (default 30).")
+    var httpBodyTimeout: Int?
+
+    @Option(name: .long, help: "Seconds a keep-alive connection may wait for its next request. Env: PIEUVRE_HTTP_IDLE_TIMEOUT (default 75).")
+    var httpIdleTimeout: Int?
+
+    @Option(name: .long, help: "HTTP(S) connections held at once, all listeners together; more are closed at once. Env: PIEUVRE_HTTP_MAX_CONNECTIONS (default 16384).")
+    var httpMaxConnections: Int?
+
+    @Option(name: .long, help: "HTTP(S) connections held at once from one address (--trusted-proxies count in the total only). Env: PIEUVRE_HTTP_MAX_CONNECTIONS_PER_ADDRESS (default 2048).")
+    var httpMaxConnectionsPerAddress: Int?
+
     @Option(name: .long, help: "Serve /metrics and /health/* on this port only (not on the HTTP port). Env: PIEUVRE_METRICS_PORT (default: on the HTTP port).")
     var metricsPort: Int?
 
@@ -199,6 +214,22 @@ struct ServeOptions: ParsableArguments {
         configuration.metricsPort = try Environment.int(metricsPort, "PIEUVRE_METRICS_PORT", flag: "metrics-port")
         guard (0...65535).contains(configuration.metricsPort ?? 0) else { throw ValidationError("--metrics-port must be between 0 and 65535") }
         configuration.metricsHost = Environment.value(metricsHost, "PIEUVRE_METRICS_HOST")
+        let timeouts: [(Int?, String, String, WritableKeyPath<ConnectionTimeouts.Limits, Double>)] = [(httpHeaderTimeout, "PIEUVRE_HTTP_HEADER_TIMEOUT", "http-header-timeout", \ConnectionTimeouts.Limits.header),
+                                            (httpBodyTimeout, "PIEUVRE_HTTP_BODY_TIMEOUT", "http-body-timeout", \.body),
+                                            (httpIdleTimeout, "PIEUVRE_HTTP_IDLE_TIMEOUT", "http-idle-timeout", \.idle)]
+        for (value, env, flag, keyPath) in timeouts {
+            guard let seconds = try Environment.int(value, env, flag: flag) else { continue }
+            guard (1...3600).contains(seconds) else { throw ValidationError("--\(flag) must be between 1 and 3600 seconds, not \(seconds)") }
+            configuration.connectionTimeouts[keyPath: keyPath] = Double(seconds)
+        }
+        if let total = try Environment.int(httpMaxConnections, "PIEUVRE_HTTP_MAX_CONNECTIONS", flag: "http-max-connections") {
+            guard (1...1_000_000).contains(total) else { throw ValidationError("--http-max-connections must be between 1 and 1000000, not \(total)") }
+            configuration.connectionLimits.total = total
+        }
+        if let perAddress = try Environment.int(httpMaxConnectionsPerAddress, "PIEUVRE_HTTP_MAX_CONNECTIONS_PER_ADDRESS", flag: "http-max-connections-per-address") {
+            guard (1...1_000_000).contains(perAddress) else { throw ValidationError("--http-max-connections-per-address must be between 1 and 1000000, not \(perAddress)") }
+            configuration.connectionLimits.perAddress = perAddress
+        }
         configuration.phoneCA = Environment.value(phoneCa, "PIEUVRE_PHONE_CA")
         configuration.phoneCAURL = Environment.value(phoneCaUrl, "PIEUVRE_PHONE_CA_URL")
         if let url = configuration.phoneCAURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {

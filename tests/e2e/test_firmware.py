@@ -142,3 +142,64 @@ def test_snom_is_pointed_at_firmware_settings_naming_its_file(data_dir, tmp_path
         assert fetch(f"{base}/sip-ps/firmware-nothing.bin.xml", SNOM)[0] == 404
     finally:
         assert server.stop() == 0
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise AssertionError("no VmRSS")
+
+
+def test_tftp_firmware_is_read_from_disk_in_bounded_memory(data_dir, tmp_path):
+    """32 transfers of a 64 MB image, each proven (ACK 0) and then never acknowledged again: the
+    server holds a window per transfer, not the image (it used to read the whole file for every
+    transfer: 32 of them took it from 123 MiB to 2.2 GiB). A real client then gets the image."""
+    import socket
+    import struct
+    port = free_udp_port()
+    server = Server(data_dir, env={"PIEUVRE_ADMIN_PASSWORD": "e2e-admin-pass"}, args=("--tftp-port", str(port), "--tftp-max-per-source", "64"))
+    clients = []
+    try:
+        operator = login(server.base, "admin", "e2e-admin-pass")
+        rom = tmp_path / "T46-28.86.0.99.rom"
+        with open(rom, "wb") as f:
+            for _ in range(64):
+                f.write(os.urandom(1024 * 1024))
+        status, text = upload(server.base, operator, rom, family="yealink-t46g", version="28.86.0.99", filename=rom.name)
+        assert status == 201, text
+        time.sleep(1)
+        before = rss_kib(server.proc.pid)
+
+        request = b"\x00\x01" + f"firmware/{rom.name}".encode() + b"\x00octet\x00blksize\x0065464\x00windowsize\x0064\x00"
+        for _ in range(32):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.settimeout(10)
+            s.bind(("127.0.0.1", 0))
+            s.sendto(request, ("127.0.0.1", port))
+            oack, transfer_port = s.recvfrom(65536)
+            assert oack[:2] == b"\x00\x06", oack  # OACK
+            assert b"windowsize\x004\x00" in oack, "the window is held to 256 KiB"
+            s.sendto(struct.pack("!HH", 4, 0), transfer_port)  # ACK 0: proven
+            first, _ = s.recvfrom(65536)
+            assert first[:4] == b"\x00\x03\x00\x01"  # DATA block 1
+            clients.append(s)
+        time.sleep(1)
+        grown = rss_kib(server.proc.pid) - before
+        assert grown < 64 * 1024, f"32 transfers of a 64 MB image grew the server by {grown} KiB"
+
+        got = atftp(port, f"firmware/{rom.name}", str(tmp_path / "tftp.rom"), "blksize 65464")
+        assert got.returncode == 0, got.stdout + got.stderr
+        assert hashlib.sha256(read(tmp_path / "tftp.rom")).hexdigest() == hashlib.sha256(rom.read_bytes()).hexdigest()
+        # netascii would need the whole image translated first: refused.
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.settimeout(10)
+        s.sendto(b"\x00\x01" + f"firmware/{rom.name}".encode() + b"\x00netascii\x00", ("127.0.0.1", port))
+        error, _ = s.recvfrom(65536)
+        assert error[:4] == b"\x00\x05\x00\x04" and b"octet" in error
+        s.close()
+    finally:
+        for s in clients:
+            s.close()
+        assert server.stop() == 0

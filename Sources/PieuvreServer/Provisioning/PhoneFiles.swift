@@ -123,9 +123,6 @@ public final class PhoneFiles: Sendable {
             }
         }
         let agent = request.userAgent.flatMap(PhoneUserAgent.parsed)
-        if request.transport == "tftp", request.fileName.hasPrefix("firmware/") {
-            return .later { try await self.firmware(String(request.fileName.dropFirst("firmware/".count)), request, now: now) }
-        }
         guard let path = ProvisioningPath(fileName: request.fileName) else {
             log(request, nil, .notFound, now: now)
             return .now(.notFound)
@@ -332,15 +329,28 @@ public final class PhoneFiles: Sendable {
         }
     }
 
-    /// A firmware file over TFTP (read whole: TFTP sends from memory).
-    private func firmware(_ name: String, _ request: Request, now: Date) async throws -> Answer {
-        guard let firmwareDirectory, let view = try await store.firmware(filename: name),
-              let data = FileManager.default.contents(atPath: (firmwareDirectory as NSString).appendingPathComponent(view.filename)) else {
+    /// Where a firmware file asked for over TFTP (`firmware/<filename>`) lies on disk, for the
+    /// transfer to read block by block; nil when there is none (or the source is blocked as a
+    /// scanner: `throttled`). Logged like any phone file.
+    public enum FirmwareLookup: Sendable, Equatable {
+        case file(path: String)
+        case notFound
+        case throttled
+    }
+
+    public func firmwareFile(_ request: Request) async throws -> FirmwareLookup {
+        let now = store.clock.now
+        if scanGuard.blockedUntil(request.sourceIP, now: now) != nil {
+            log(request, nil, .throttled, now: now)
+            return .throttled
+        }
+        let name = String(request.fileName.dropFirst("firmware/".count))
+        guard let firmwareDirectory, !name.isEmpty, !name.contains("/"), let view = try await store.firmware(filename: name) else {
             log(request, nil, .notFound, now: now)
             return .notFound
         }
         log(request, nil, .served, now: now)
-        return .file(RenderedFile(bytes: Array(data), contentType: "application/octet-stream"))
+        return .file(path: (firmwareDirectory as NSString).appendingPathComponent(view.filename))
     }
 
     // MARK: cache

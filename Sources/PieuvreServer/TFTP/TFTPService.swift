@@ -14,6 +14,8 @@ public final class TFTPService: Service, Sendable {
     let port: Int
     /// Where files come from: the phone-facing core in `serve`, a synthetic file in benchmarks.
     let lookup: @Sendable (_ fileName: String, _ source: String) async throws -> PhoneFiles.Answer
+    /// Where `firmware/<filename>` lies on disk (nil in benchmarks: no firmware).
+    let firmware: (@Sendable (_ fileName: String, _ source: String) async throws -> PhoneFiles.FirmwareLookup)?
     let logger: Logger
     let limiter: NIOLockedValueBox<TFTPLimiter>
     let limits = TFTPTransfer.Limits()
@@ -21,12 +23,17 @@ public final class TFTPService: Service, Sendable {
     let work: BackgroundWork?
 
     public convenience init(host: String, port: Int, files: PhoneFiles, maxTransfers: Int, maxPerSource: Int, work: BackgroundWork? = nil, logger: Logger) {
-        self.init(host: host, port: port, maxTransfers: maxTransfers, maxPerSource: maxPerSource, work: work, logger: logger) { name, source in
+        self.init(host: host, port: port, maxTransfers: maxTransfers, maxPerSource: maxPerSource, work: work, logger: logger, firmware: { name, source in
+            try await files.firmwareFile(PhoneFiles.Request(fileName: name, path: "tftp:\(name)", userAgent: nil, authorization: nil, sourceIP: source, transport: "tftp"))
+        }) { name, source in
             try await files.answer(PhoneFiles.Request(fileName: name, path: "tftp:\(name)", userAgent: nil, authorization: nil, sourceIP: source, transport: "tftp"))
         }
     }
 
-    public init(host: String, port: Int, maxTransfers: Int, maxPerSource: Int, work: BackgroundWork? = nil, logger: Logger, lookup: @escaping @Sendable (String, String) async throws -> PhoneFiles.Answer) {
+    public init(host: String, port: Int, maxTransfers: Int, maxPerSource: Int, work: BackgroundWork? = nil, logger: Logger,
+                firmware: (@Sendable (String, String) async throws -> PhoneFiles.FirmwareLookup)? = nil,
+                lookup: @escaping @Sendable (String, String) async throws -> PhoneFiles.Answer) {
+        self.firmware = firmware
         self.work = work
         self.host = host
         self.port = port
@@ -65,6 +72,9 @@ public final class TFTPService: Service, Sendable {
             send(.error(.notDefined, "too many transfers, try again later"), to: client, on: channel)
             return
         }
+        if request.fileName.hasPrefix("firmware/") {
+            return await startFirmware(request, from: client, on: channel, source: source)
+        }
         let answer: PhoneFiles.Answer
         do {
             answer = try await lookup(request.fileName, source)
@@ -75,7 +85,7 @@ public final class TFTPService: Service, Sendable {
         let file: [UInt8]
         switch answer {
         case let .file(rendered):
-            file = rendered.bytes
+            file = request.mode == .netascii ? TFTPTransfer.netascii(rendered.bytes) : rendered.bytes
         case .notFound:
             release(source)
             return send(.error(.fileNotFound, "file not found"), to: client, on: channel)
@@ -87,6 +97,40 @@ public final class TFTPService: Service, Sendable {
             release(source)
             return send(.error(.accessViolation, "provisioning window closed: use HTTPS with the device credentials"), to: client, on: channel)
         }
+        await transfer(request, file, from: client, on: channel, source: source)
+    }
+
+    /// A firmware image: looked up, then read from disk block by block (octet mode only).
+    private func startFirmware(_ request: TFTPRequest, from client: SocketAddress, on channel: any Channel, source: String) async {
+        guard request.mode == .octet else {
+            release(source)
+            return send(.error(.illegalOperation, "firmware is sent in octet mode only"), to: client, on: channel)
+        }
+        let found: PhoneFiles.FirmwareLookup
+        do {
+            found = try await firmware?(request.fileName, source) ?? .notFound
+        } catch {
+            logger.error("TFTP lookup failed", metadata: ["file": "\(request.fileName)"])
+            found = .notFound
+        }
+        switch found {
+        case let .file(path):
+            guard let file = FirmwareFile(path: path) else {
+                release(source)
+                return send(.error(.fileNotFound, "file not found"), to: client, on: channel)
+            }
+            await transfer(request, file, from: client, on: channel, source: source)
+        case .notFound:
+            release(source)
+            send(.error(.fileNotFound, "file not found"), to: client, on: channel)
+        case .throttled:
+            release(source)
+            send(.error(.notDefined, "try again later"), to: client, on: channel)
+        }
+    }
+
+    /// Runs the transfer on its own ephemeral port (RFC 1350).
+    private func transfer(_ request: TFTPRequest, _ file: any TFTPSource, from client: SocketAddress, on channel: any Channel, source: String) async {
         let service = self
         do {
             let bindHost = channel.localAddress?.ipAddress ?? host
@@ -155,14 +199,14 @@ final class TransferHandler: ChannelInboundHandler {
 
     let service: TFTPService
     let request: TFTPRequest
-    let file: [UInt8]
+    let file: any TFTPSource
     let client: SocketAddress
     let source: String
     var transfer: TFTPTransfer?
     var timer: Scheduled<Void>?
     var released = false
 
-    init(service: TFTPService, request: TFTPRequest, file: [UInt8], client: SocketAddress, source: String) {
+    init(service: TFTPService, request: TFTPRequest, file: any TFTPSource, client: SocketAddress, source: String) {
         self.service = service
         self.request = request
         self.file = file
@@ -171,7 +215,8 @@ final class TransferHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        let (transfer, actions) = TFTPTransfer.start(request: request, file: file, now: MonotonicClock.now(), limits: service.limits)
+        // Already translated for netascii by the lookup: sent as it is.
+        let (transfer, actions) = TFTPTransfer.start(request: request, source: file, now: MonotonicClock.now(), limits: service.limits)
         self.transfer = transfer
         perform(actions, context: context)
     }
