@@ -28,12 +28,17 @@ public final class ScanGuard: @unchecked Sendable {
     public let policy: Policy
     private var counters: [String: Counter] = [:]
     private let lock = NSLock()
-    /// A bound on remembered sources: past it, sources with nothing pending are forgotten.
-    static let maxSources = 100_000
+    /// A bound on remembered sources: past it, the quietest sources are forgotten, never a
+    /// live block (a flood from forged addresses must not lift the real ones).
+    let maxSources: Int
 
-    public init(policy: Policy = .init()) {
+    public init(policy: Policy = .init(), maxSources: Int = 100_000) {
         self.policy = policy
+        self.maxSources = maxSources
     }
+
+    /// Sources remembered now (for tests).
+    var remembered: Int { lock.withLock { counters.count } }
 
     /// When the source is refused, the time it may come back.
     public func blockedUntil(_ source: String, now: Date) -> Date? {
@@ -48,7 +53,11 @@ public final class ScanGuard: @unchecked Sendable {
     public func recordGuess(_ source: String, now: Date) -> Bool {
         if policy.exempt.contains(where: { $0.contains(source) }) { return false }
         return lock.withLock {
-            if counters.count >= Self.maxSources { prune(now) }
+            if counters[source] == nil, counters.count >= maxSources {
+                prune(now)
+                // Full of live blocks: a new source is not counted rather than lift one.
+                guard counters.count < maxSources else { return false }
+            }
             var counter = counters[source] ?? Counter(windowStart: now, count: 0, blockedUntil: nil)
             if now.timeIntervalSince(counter.windowStart) > policy.window {
                 counter.windowStart = now
@@ -65,10 +74,13 @@ public final class ScanGuard: @unchecked Sendable {
         }
     }
 
+    /// Forgets sources whose window and block are over, then, if still full, the oldest
+    /// windows without a live block (a tenth of the bound at least, so pruning stays rare).
     private func prune(_ now: Date) {
-        counters = counters.filter { _, c in
-            (c.blockedUntil.map { $0 > now } ?? false) || now.timeIntervalSince(c.windowStart) <= policy.window
-        }
-        if counters.count >= Self.maxSources { counters.removeAll() }
+        func blocked(_ c: Counter) -> Bool { c.blockedUntil.map { $0 > now } ?? false }
+        counters = counters.filter { _, c in blocked(c) || now.timeIntervalSince(c.windowStart) <= policy.window }
+        guard counters.count >= maxSources else { return }
+        let quiet = counters.filter { !blocked($0.value) }.sorted { $0.value.windowStart < $1.value.windowStart }
+        for (source, _) in quiet.prefix(max(maxSources / 10, counters.count - maxSources + 1)) { counters[source] = nil }
     }
 }

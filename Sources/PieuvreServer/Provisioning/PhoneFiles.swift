@@ -110,18 +110,44 @@ public final class PhoneFiles: Sendable {
     public func reply(_ request: Request) -> Reply {
         let now = store.clock.now
         if scanGuard.blockedUntil(request.sourceIP, now: now) != nil {
-            // A registered phone's refusals stay in its own log; the rest is folded per source.
-            let path = ProvisioningPath(fileName: request.fileName)
-            guard let mac = path?.mac else {
-                log(request, nil, .throttled, now: now)
-                return .now(.throttled)
-            }
-            let device: DeviceFileOutcome? = if case .device = path { .refused(.scanBlocked) } else { nil }
-            return withRecord(mac) { known in
-                self.log(request, mac, .throttled, now: now, record: known, device: device)
-                return .now(.throttled)
-            }
+            return blocked(request, now: now)
         }
+        return route(request, now: now)
+    }
+
+    /// A request from a source blocked as a scanner. The block stops guessers, not the phones
+    /// behind the same address (a customer site behind one NAT, where a forged or a hostile
+    /// page's requests got the address blocked): a registered phone presenting its valid
+    /// credentials, or fetching from the address its window was first served to, goes through.
+    /// A registered phone's refusals stay in its own log; the rest is folded per source.
+    private func blocked(_ request: Request, now: Date) -> Reply {
+        let path = ProvisioningPath(fileName: request.fileName)
+        let agent = request.userAgent.flatMap(PhoneUserAgent.parsed)
+        guard let mac = path?.mac ?? agent?.mac else {
+            log(request, nil, .throttled, now: now)
+            return .now(.throttled)
+        }
+        let isDevice = if case .device = path { true } else { false }
+        return withRecord(mac) { known in
+            if let known {
+                if known.authenticatedIP == request.sourceIP {
+                    return self.route(request, now: now)
+                }
+                if isDevice {
+                    let presented = self.digest.check(header: request.authorization, method: "GET", path: request.path,
+                                                      username: known.deviceUsername, password: known.devicePassword, now: now)
+                    if presented == .valid { return self.route(request, now: now, presented: presented) }
+                }
+            }
+            // In the log under the file's MAC (a User-Agent's alone says nothing of the file).
+            self.log(request, path?.mac, .throttled, now: now, record: path?.mac == nil ? nil : known, device: isDevice ? .refused(.scanBlocked) : nil)
+            return .now(.throttled)
+        }
+    }
+
+    /// Everything after the scan guard. `presented`: the credentials already checked (a nonce's
+    /// count is accepted once).
+    private func route(_ request: Request, now: Date, presented: PresentedCredentials? = nil) -> Reply {
         let agent = request.userAgent.flatMap(PhoneUserAgent.parsed)
         guard let path = ProvisioningPath(fileName: request.fileName) else {
             log(request, nil, .notFound, now: now)
@@ -188,7 +214,7 @@ public final class PhoneFiles: Sendable {
                 return .now(.file(YealinkRenderer.boot(model: model, mac: mac)))
             }
         case let .device(mac):
-            return withEntry(mac) { record, rendered in self.deviceFile(mac, record, rendered, request, agent, now: now) }
+            return withEntry(mac) { record, rendered in self.deviceFile(mac, record, rendered, request, agent, now: now, presented: presented) }
         }
     }
 
@@ -225,14 +251,15 @@ public final class PhoneFiles: Sendable {
         if let work { work.spawn(write) } else { Task { await write() } }
     }
 
-    private func deviceFile(_ mac: MACAddress, _ record: ProvisioningRecord?, _ rendered: RenderedFile?, _ request: Request, _ agent: PhoneUserAgent?, now: Date) -> Reply {
+    private func deviceFile(_ mac: MACAddress, _ record: ProvisioningRecord?, _ rendered: RenderedFile?, _ request: Request, _ agent: PhoneUserAgent?, now: Date,
+                            presented checked: PresentedCredentials? = nil) -> Reply {
         guard let record else {
             // Exactly what a registered phone whose window is closed gets: a scanner learns nothing.
             log(request, mac, .notFound, now: now)
             guess(request, mac: mac, now: now)
             return .now(.challenge(digest.challenge(now: now, stale: false)))
         }
-        let presented = digest.check(header: request.authorization, method: "GET", path: request.path, username: record.deviceUsername, password: record.devicePassword, now: now)
+        let presented = checked ?? digest.check(header: request.authorization, method: "GET", path: request.path, username: record.deviceUsername, password: record.devicePassword, now: now)
         if presented == .invalid { guess(request, mac: mac, now: now, record: record) }
         // Over HTTP(S) the window serves only the vendor's own User-Agent naming this MAC (a
         // browser or a script that knows the MAC gets the challenge); TFTP carries no User-Agent.
